@@ -1,0 +1,49 @@
+# make demo : install what is missing, migrate, load demo data, serve on 127.0.0.1:8000
+# make test : install what is missing, run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup system-packages serve lint format bench messages clean-venv
+
+demo: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
+	$(BIN)/gunicorn qms_site.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+test: setup
+	$(BIN)/pytest
+
+setup: system-packages $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv -v0
+	$(MANAGE) collectstatic --noinput -v0
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans -d djangojs --ignore=.venv --ignore=var --no-obsolete
+
+bench: setup
+	$(BIN)/python bench/chart_bench.py
+
+clean-venv:
+	rm -rf $(VENV)

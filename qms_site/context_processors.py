@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from org.permissions import can_manage_organisation, is_administrator
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"company_name": settings.QMS_COMPANY_NAME}
+    return {
+        "company_name": settings.QMS_COMPANY_NAME,
+        "nav_is_admin": is_administrator(user),
+        "nav_can_manage_org": can_manage_organisation(user),
+    }

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    # Accounts are managed by HR and administrators: no self-service password reset.
+    path("accounts/password_reset/", views.no_password_reset, name="password_reset"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("org/", include("org.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.health, name="health"),
+]

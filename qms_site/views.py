@@ -1,0 +1,37 @@
+"""The personal inbox (home page) and small site-wide views."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.views.generic import TemplateView
+
+from org import selectors as org_selectors
+from org.models import Department
+from org.permissions import can_manage_organisation, headed_department_ids
+
+
+class HomeView(TemplateView):
+    """Each user's inbox: where they sit today. Later modules add their items here."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        employee = getattr(user, "employee", None)
+        headed = Department.objects.filter(pk__in=headed_department_ids(user)).order_by("sort_order", "code")
+        return super().get_context_data(
+            employee=employee,
+            assignments=org_selectors.posts_for_user(user),
+            headed_departments=headed,
+            can_manage=can_manage_organisation(user),
+            **kwargs,
+        )
+
+
+@login_not_required
+def health(request):
+    """For load balancers and the smoke test: the app answers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def no_password_reset(request):
+    raise Http404
