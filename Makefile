@@ -39,8 +39,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
-	$(MANAGE) makemessages -l zh_Hans -d djangojs --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 
 bench: setup
 	$(BIN)/python bench/chart_bench.py

@@ -43,8 +43,6 @@ def _display(field, value, names):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
-    if isinstance(value, list):  # many-to-many rows: list of dicts
-        return "、".join(str(names.get(("m2m", v), v)) for v in value) or "—"
     return str(value)
 
 
@@ -66,9 +64,14 @@ def history_entries(obj) -> list[Entry]:
         for pk, item in related._default_manager.in_bulk(ids).items():
             names[(related, pk)] = str(item)
 
+    tracked = getattr(obj.history.model, "_history_m2m_fields", [])
+    m2m_targets = {f.name: f.related_model for f in tracked}
+
+    m2m = _m2m_changes(records, m2m_targets) if m2m_targets and records else {}
+
     entries, previous = [], None
     for record in records:
-        changes = []
+        changes = list(m2m.get(record.history_id, []))
         for attname, f in fields.items():
             new = getattr(record, attname)
             old = getattr(previous, attname) if previous is not None else None
@@ -96,6 +99,36 @@ def history_entries(obj) -> list[Entry]:
         previous = record
     entries.reverse()
     return entries
+
+
+def _m2m_snapshots(records, name, target):
+    """{history_id: set of target ids} for one tracked many-to-many field, in one query."""
+    through = getattr(records[0], name).model
+    links = [f for f in through._meta.concrete_fields if f.is_relation and f.related_model is target]
+    column = next((f for f in links if f.name.startswith("to_")), links[-1]).attname
+    snapshots = {r.history_id: set() for r in records}
+    for history_id, target_id in through.objects.filter(history_id__in=snapshots).values_list("history_id", column):
+        snapshots[history_id].add(target_id)
+    return snapshots
+
+
+def _m2m_changes(records, targets):
+    """{history_id: [Change]} for the tracked many-to-many fields of ``records`` (oldest first)."""
+    result = {}
+    for name, target in targets.items():
+        snapshots = _m2m_snapshots(records, name, target)
+        all_ids = set().union(*snapshots.values())
+        names = {pk: str(obj) for pk, obj in target._default_manager.in_bulk(all_ids).items()}
+        label = str(records[0].instance_type._meta.get_field(name).verbose_name)
+
+        def show(ids, names=names):
+            return "、".join(sorted(names.get(i, f"#{i}") for i in ids)) or "—"
+
+        for previous, record in zip(records, records[1:], strict=False):
+            old, new = snapshots[previous.history_id], snapshots[record.history_id]
+            if old != new:
+                result.setdefault(record.history_id, []).append(Change(field=label, old=show(old), new=show(new)))
+    return result
 
 
 class ObjectHistoryView(TemplateView):

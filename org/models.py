@@ -364,6 +364,9 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.employee.name} → {self.post.title} ({self.get_kind_display()})"
 
+    def get_absolute_url(self):
+        return reverse("org:employee_detail", args=[self.employee_id])
+
     def is_current_on(self, day=None):
         day = day or today()
         return self.start <= day and (self.end is None or self.end >= day)

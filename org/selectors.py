@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from .choices import SEAT_FILLING_KINDS
+from .choices import SEAT_FILLING_KINDS, Grade
 from .models import Assignment, Department, Employee, Post, PostRelation, today
+from .permissions import with_descendants
 
 
 @dataclass
 class PostNode:
-    post: Post
+    post: "PostRow"
     url: str
     holders: list = field(default_factory=list)  # seat-filling assignments
     acting: list = field(default_factory=list)
@@ -30,6 +31,11 @@ class PostNode:
     @property
     def vacant(self):
         return max(self.post.headcount - len(self.holders), 0)
+
+    @property
+    def people(self):
+        """Holders, then acting holders: one list for one loop in the chart."""
+        return self.holders + self.acting
 
     @property
     def vacant_seats(self):
@@ -78,35 +84,101 @@ def _url_maker(name):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def post_nodes(day: datetime.date, department_ids=None) -> list[PostNode]:
-    """Posts valid on ``day`` with their holders that day: three queries."""
+@dataclass(slots=True)
+class Person:
+    name: str
+    number: str
+    url: str
+
+
+@dataclass(slots=True)
+class Holder:
+    """One assignment as the chart and lists show it (lighter than a model instance)."""
+
+    kind: str
+    employee: Person
+
+
+@dataclass(slots=True)
+class PostRow:
+    """The fields of a post that lists and the chart show; built from one ``values_list``."""
+
+    pk: int
+    code: str
+    title: str
+    headcount: int
+    grade: str
+    is_special: bool
+    department_id: int
+    superior_id: int | None
+    department: Department | None = None
+
+    def get_grade_display(self):
+        return str(Grade(self.grade).label) if self.grade in Grade.values else self.grade
+
+    def get_absolute_url(self):
+        return reverse("org:post_detail", args=[self.pk])
+
+
+POST_FIELDS = ("pk", "code", "title", "headcount", "grade", "is_special", "department_id", "superior_id")
+
+
+def post_nodes(day: datetime.date, department_ids=None, departments=None) -> list[PostNode]:
+    """Posts valid on ``day`` with their holders that day, in at most four queries.
+
+    ``departments`` ({id: Department}) saves the department query when the caller has them.
+    """
     post_url, employee_url = _url_maker("org:post_detail"), _url_maker("org:employee_detail")
-    posts = (
-        Post.objects.valid_on(day)
-        .select_related("department", "superior")
-        .order_by("department__sort_order", "department__code", "sort_order", "code")
-    )
+    posts = Post.objects.valid_on(day).order_by("sort_order", "code")
     if department_ids is not None:
         posts = posts.filter(department_id__in=department_ids)
     nodes = {}
-    for post in posts:
-        nodes[post.pk] = PostNode(
-            post=post, url=post_url(post.pk), superior_title=post.superior.title if post.superior_id else ""
-        )
-    assignments = (
+    for values in posts.values_list(*POST_FIELDS):
+        row = PostRow(*values)
+        nodes[row.pk] = PostNode(post=row, url=post_url(row.pk))
+    wanted = {n.post.department_id for n in nodes.values()}
+    if departments is None or not wanted <= set(departments):
+        departments = Department.objects.in_bulk(wanted)
+    titles = {pk: n.post.title for pk, n in nodes.items()}
+    missing = {n.post.superior_id for n in nodes.values()} - set(titles) - {None}
+    if missing:
+        titles.update(Post.objects.filter(pk__in=missing).values_list("pk", "title"))
+    for node in nodes.values():
+        post = node.post
+        post.department = departments[post.department_id]
+        node.superior_title = titles.get(post.superior_id, "")
+    rows = (
         Assignment.objects.current(day)
         .filter(post__in=posts.values("pk"))
-        .select_related("employee")
-        .only("post_id", "kind", "start", "end", "employee__name", "employee__number")
         .order_by("kind", "start", "pk")
+        .values_list("post_id", "kind", "employee_id", "employee__name", "employee__number")
     )
-    for a in assignments:
-        node = nodes.get(a.post_id)
+    people = {}
+    for post_id, kind, employee_id, name, number in rows:
+        node = nodes.get(post_id)
         if node is None:
             continue
-        a.employee.url = employee_url(a.employee_id)
-        (node.holders if a.kind in SEAT_FILLING_KINDS else node.acting).append(a)
-    return list(nodes.values())
+        person = people.get(employee_id)
+        if person is None:
+            person = people[employee_id] = Person(name, number, employee_url(employee_id))
+        (node.holders if kind in SEAT_FILLING_KINDS else node.acting).append(Holder(kind, person))
+    ordering = _tree_order(departments.values())
+    return sorted(nodes.values(), key=lambda n: ordering.get(n.post.department_id, 0))
+
+
+def _tree_order(departments):
+    """{department id: position} walking the tree depth-first, siblings by order and code."""
+    departments = sorted(departments, key=lambda d: (d.sort_order, d.code))
+    ids = {d.pk for d in departments}
+    children = {}
+    for d in departments:
+        children.setdefault(d.parent_id if d.parent_id in ids else None, []).append(d.pk)
+    order, stack = {}, list(reversed(children.get(None, [])))
+    while stack:
+        pk = stack.pop()
+        order[pk] = len(order)
+        stack.extend(reversed(children.get(pk, [])))
+    return order
 
 
 def org_chart(day: datetime.date | None = None, *, root_id=None, query="") -> list[DepartmentNode]:
@@ -117,9 +189,12 @@ def org_chart(day: datetime.date | None = None, *, root_id=None, query="") -> li
     """
     day = day or today()
     dept_url = _url_maker("org:department_detail")
-    departments = Department.objects.valid_on(day).order_by("sort_order", "code")
-    by_id = {d.pk: DepartmentNode(department=d, url=dept_url(d.pk)) for d in departments}
-    for node in post_nodes(day):
+    departments = {d.pk: d for d in Department.objects.valid_on(day).order_by("sort_order", "code")}
+    by_id = {pk: DepartmentNode(department=d, url=dept_url(pk)) for pk, d in departments.items()}
+    branch = None
+    if root_id is not None:
+        branch = with_descendants([root_id], {pk: d.parent_id for pk, d in departments.items()})
+    for node in post_nodes(day, department_ids=branch, departments=departments):
         dept_node = by_id.get(node.post.department_id)
         if dept_node is not None:
             dept_node.posts.append(node)
@@ -159,18 +234,44 @@ def _set_depth(nodes, depth):
 
 
 def flatten(roots):
-    """The tree as a flat list of ("open", dept) and ("close", dept) events.
+    """The tree as a flat list of ("open", dept) and ("close", dept) events for the chart.
 
-    One loop in the template renders it (posts inside "open"): far faster than a recursive
-    include.
+    One loop in the template renders it (posts inside "open"), far faster than a recursive
+    include. Departments, posts and people are plain dicts: the template engine finds dict
+    keys at its first try, where attributes cost it a caught exception each.
     """
     events = []
 
+    def person(holder):
+        return {"url": holder.employee.url, "name": holder.employee.name, "kind": holder.kind}
+
     def walk(node):
-        events.append(("open", node))
+        d = node.department
+        posts = [
+            {
+                "url": p.url,
+                "title": p.post.title,
+                "special": p.post.is_special,
+                "people": [person(h) for h in p.holders] + [person(h) for h in p.acting],
+                "vacant_seats": range(p.vacant),
+            }
+            for p in node.posts
+        ]
+        info = {
+            "pk": d.pk,
+            "url": node.url,
+            "name": d.name,
+            "code": d.code,
+            "head_names": node.head_names,
+            "planned": node.planned,
+            "filled": node.filled,
+            "vacant": node.vacant,
+            "posts": posts,
+        }
+        events.append(("open", info))
         for child in node.children:
             walk(child)
-        events.append(("close", node))
+        events.append(("close", None))
 
     for root in roots:
         walk(root)

@@ -52,6 +52,15 @@ def department_create(*, actor, **fields) -> Department:
 @transaction.atomic
 def department_update(*, actor, department: Department, reason="", **fields) -> Department:
     _set_fields(department, fields)
+    early = [str(p) for p in department.posts.filter(valid_from__lt=department.valid_from)]
+    early += [str(d) for d in department.children.filter(valid_from__lt=department.valid_from)]
+    if early:
+        raise ValidationError(
+            {
+                "valid_from": _("These start before %(day)s: %(items)s.")
+                % {"day": _fmt(department.valid_from), "items": "、".join(early)}
+            }
+        )
     return _save(department, actor=actor, reason=reason)
 
 
@@ -60,11 +69,11 @@ def department_close(*, actor, department: Department, valid_to: datetime.date, 
     """Close a department on ``valid_to`` (its last day). Its past stays on record."""
     if not reason.strip():
         raise ValidationError({"close_reason": _("Give a reason for closing.")})
-    blocking = [str(p) for p in department.posts.filter(valid_from__lte=valid_to).exclude(valid_to__lte=valid_to)]
-    blocking += [str(d) for d in department.children.filter(valid_from__lte=valid_to).exclude(valid_to__lte=valid_to)]
+    blocking = [str(p) for p in department.posts.exclude(valid_to__lte=valid_to)]
+    blocking += [str(d) for d in department.children.exclude(valid_to__lte=valid_to)]
     if blocking:
         raise ValidationError(
-            _("Close or move these first, they are still valid after %(day)s: %(items)s")
+            _("Close or move these first; they are still valid after %(day)s: %(items)s.")
             % {"day": _fmt(valid_to), "items": "、".join(blocking)}
         )
     department.valid_to = valid_to
@@ -103,6 +112,14 @@ def post_create(*, actor, rotation_posts=(), **fields) -> Post:
 def post_update(*, actor, post: Post, rotation_posts=None, reason="", **fields) -> Post:
     """Change a post. Fewer seats than the people already holding it is refused."""
     _set_fields(post, fields)
+    early = [a for a in post.assignments.select_related("employee") if a.start < post.valid_from]
+    if early:
+        raise ValidationError(
+            {
+                "valid_from": _("These assignments start before %(day)s: %(holders)s.")
+                % {"day": _fmt(post.valid_from), "holders": _holders_text(early)}
+            }
+        )
     holders = list(post.assignments.seat_filling().overlapping(today(), None).select_related("employee"))
     peak = _peak_holders(holders, today(), None)
     if len(peak) > post.headcount:
@@ -112,10 +129,22 @@ def post_update(*, actor, post: Post, rotation_posts=None, reason="", **fields) 
                 % {"n": len(peak), "holders": _holders_text(peak)}
             }
         )
+    if post.pk and not _changed(post) and rotation_posts is not None:
+        # Only the rotation posts change: their own history row is enough.
+        post.rotation_posts.set(rotation_posts)
+        return post
     _save(post, actor=actor, reason=reason)
-    if rotation_posts is not None:
+    if rotation_posts is not None and set(rotation_posts) != set(post.rotation_posts.all()):
         post.rotation_posts.set(rotation_posts)
     return post
+
+
+def _changed(instance) -> bool:
+    """Whether any concrete field differs from the row in the database."""
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values().first()
+    return stored is None or any(
+        stored[f.attname] != getattr(instance, f.attname) for f in instance._meta.concrete_fields
+    )
 
 
 @transaction.atomic
@@ -135,7 +164,8 @@ def post_close(*, actor, post: Post, valid_to: datetime.date, reason: str) -> Po
             _("It is the head post of %(departments)s; choose another head post first.")
             % {"departments": "、".join(headed)}
         )
-    for relation in PostRelation.objects.filter(Q(source=post) | Q(target=post), valid_to__isnull=True):
+    open_after = Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to)
+    for relation in PostRelation.objects.filter(Q(source=post) | Q(target=post)).filter(open_after):
         post_relation_end(actor=actor, relation=relation, valid_to=max(valid_to, relation.valid_from))
     post.valid_to = valid_to
     post.close_reason = reason
@@ -150,6 +180,8 @@ def post_relation_add(*, actor, source: Post, target: Post, kind: str, note="", 
 
 @transaction.atomic
 def post_relation_end(*, actor, relation: PostRelation, valid_to: datetime.date) -> PostRelation:
+    if relation.valid_to is not None and valid_to >= relation.valid_to:
+        raise ValidationError(_("This dotted line already ended on %(day)s.") % {"day": _fmt(relation.valid_to)})
     relation.valid_to = valid_to
     return _save(relation, actor=actor)
 
@@ -241,10 +273,15 @@ def _check_assignment(assignment: Assignment):
 
 @transaction.atomic
 def assignment_create(
-    *, actor, employee: Employee, post: Post, kind="primary", start=None, end=None, note=""
+    *, actor, employee: Employee, post: Post, kind="primary", start=None, end=None, note="", end_reason=""
 ) -> Assignment:
-    """Put an employee on a post. Refused, with the names in the way, if the seats are full."""
-    assignment = Assignment(employee=employee, post=post, kind=kind, start=start or today(), end=end, note=note)
+    """Put an employee on a post. Refused, with the names in the way, if the seats are full.
+
+    A past assignment can be recorded in one step with its ``end`` and ``end_reason``.
+    """
+    assignment = Assignment(
+        employee=employee, post=post, kind=kind, start=start or today(), end=end, note=note, end_reason=end_reason
+    )
     assignment.full_clean()
     _check_assignment(assignment)
     return _save(assignment, actor=actor)
@@ -256,6 +293,14 @@ def assignment_end(*, actor, assignment: Assignment, end: datetime.date, reason:
         raise ValidationError({"end_reason": _("Give a reason for ending the assignment.")})
     if end < assignment.start:
         raise ValidationError({"end": _("The end date cannot lie before the start date.")})
+    if assignment.end is not None and end > assignment.end:
+        # Lengthening could overfill the seat or outlast employment: record a new assignment.
+        raise ValidationError(
+            {
+                "end": _("This assignment already ends on %(day)s; it can only end earlier.")
+                % {"day": _fmt(assignment.end)}
+            }
+        )
     assignment.end = end
     assignment.end_reason = reason
     return _save(assignment, actor=actor, reason=reason)

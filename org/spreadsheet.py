@@ -8,7 +8,9 @@ from io import BytesIO
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +24,11 @@ FONT_NAME = "Noto Sans CJK SC"
 def set_cell(ws, row, column, value):
     """Write ``value``; strings that look like formulas are stored as text."""
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        # Control characters (a soft line break pasted from Word) are not allowed in XLSX.
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         # Bypass openpyxl's type guessing, which would store it as a formula.
         cell._value = value

@@ -106,7 +106,9 @@ class ChartView(TemplateView):
         return super().get_context_data(
             form=form,
             day=day,
-            is_past=day != today(),
+            day_iso=day.isoformat(),
+            is_past=day < today(),
+            is_future=day > today(),
             query=query,
             root_department=root_department,
             events=selectors.flatten(roots),

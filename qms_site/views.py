@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from org import selectors as org_selectors
 from org.models import Department
-from org.permissions import can_manage_organisation, headed_department_ids
+from org.permissions import can_manage_organisation, department_tree, headed_department_ids, with_descendants
 
 
 class HomeView(TemplateView):
@@ -17,8 +17,14 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         employee = getattr(user, "employee", None)
-        headed = Department.objects.filter(pk__in=headed_department_ids(user)).order_by("sort_order", "code")
+        headed_ids = headed_department_ids(user)
+        headed = Department.objects.filter(pk__in=headed_ids).order_by("sort_order", "code")
+        open_seats = []
+        if headed_ids:
+            branch = with_descendants(headed_ids, department_tree())
+            open_seats = org_selectors.vacancies(department_ids=branch)
         return super().get_context_data(
+            open_seats=open_seats,
             employee=employee,
             assignments=org_selectors.posts_for_user(user),
             headed_departments=headed,
