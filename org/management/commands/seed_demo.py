@@ -668,6 +668,7 @@ class Command(BaseCommand):
         widths = [max(len(r[i]) for r in rows + [("username", "role", "password", "")]) for i in range(3)]
         header = ("username", "role", "password", "employee · post")
         self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (open http://127.0.0.1:8000/ and sign in):"))
         self.stdout.write("  ".join(h.ljust(w) for h, w in zip(header, widths + [0], strict=True)))
         self.stdout.write("  ".join("-" * w for w in widths + [20]))
         for row in rows:
