@@ -75,9 +75,7 @@ def org_tree(db):
     qa_head_post = PostFactory(
         code="QA-01", title="Quality manager", department=qa, superior=gm_post, grade="management"
     )
-    qa_engineer_post = PostFactory(
-        code="QA-02", title="QA engineer", department=qa, superior=qa_head_post, headcount=2
-    )
+    qa_engineer_post = PostFactory(code="QA-02", title="QA engineer", department=qa, superior=qa_head_post, headcount=2)
     prod_head_post = PostFactory(
         code="PROD-01", title="Production manager", department=prod, superior=gm_post, grade="management"
     )

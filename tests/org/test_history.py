@@ -85,9 +85,7 @@ def test_closing_shows_dates_and_reason(org_tree):
     department = services.department_create(
         actor=org_tree.hr_user, code="TMP", name="Temporary", parent=org_tree.gm, valid_from=today()
     )
-    services.department_close(
-        actor=org_tree.admin_user, department=department, valid_to=today(), reason="Done"
-    )
+    services.department_close(actor=org_tree.admin_user, department=department, valid_to=today(), reason="Done")
     closed = history_entries(department)[0]
     assert (closed.who, closed.reason) == ("Adam Admin", "Done")
     assert changes(closed) == {

@@ -33,9 +33,7 @@ def messages(error: ValidationError, field=None):
 def test_database_refuses_department_ending_before_it_starts():
     department = DepartmentFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Department.objects.filter(pk=department.pk).update(
-            valid_to=department.valid_from - datetime.timedelta(1)
-        )
+        Department.objects.filter(pk=department.pk).update(valid_to=department.valid_from - datetime.timedelta(1))
 
 
 def test_database_refuses_post_ending_before_it_starts():
@@ -128,15 +126,11 @@ def test_department_parent_not_valid_over_its_dates_refused(org_tree):
     org_tree.qa.save()
     with pytest.raises(ValidationError) as excinfo:
         child.full_clean()  # open-ended child below a department that closes
-    assert messages(excinfo.value, "parent") == [
-        "The parent department is not valid over this department's dates."
-    ]
+    assert messages(excinfo.value, "parent") == ["The parent department is not valid over this department's dates."]
 
 
 def test_department_starting_before_its_parent_refused(org_tree):
-    child = DepartmentFactory.build(
-        parent=org_tree.qa, valid_from=org_tree.qa.valid_from - datetime.timedelta(1)
-    )
+    child = DepartmentFactory.build(parent=org_tree.qa, valid_from=org_tree.qa.valid_from - datetime.timedelta(1))
     with pytest.raises(ValidationError) as excinfo:
         child.full_clean()
     assert "parent" in excinfo.value.message_dict
@@ -215,15 +209,11 @@ def test_special_post_requires_a_qualification(org_tree):
     post = PostFactory.build(department=org_tree.w1, is_special=True, required_qualification="   ")
     with pytest.raises(ValidationError) as excinfo:
         post.full_clean()
-    assert messages(excinfo.value, "required_qualification") == [
-        "Name the qualification a special post requires."
-    ]
+    assert messages(excinfo.value, "required_qualification") == ["Name the qualification a special post requires."]
 
 
 def test_special_post_with_qualification_passes_clean(org_tree):
-    PostFactory.build(
-        department=org_tree.w1, is_special=True, required_qualification="Forklift licence"
-    ).full_clean()
+    PostFactory.build(department=org_tree.w1, is_special=True, required_qualification="Forklift licence").full_clean()
 
 
 # Dated rows ------------------------------------------------------------------------------

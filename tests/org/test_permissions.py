@@ -220,9 +220,7 @@ def test_head_and_grant_combine(org_tree):
 
 def perms_of(role):
     group = Group.objects.get(name=role.value)
-    return {
-        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
-    }
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
 
 
 def test_every_role_group_exists(db):

@@ -169,9 +169,7 @@ def test_assignment_ending_on_leaving_date_allowed(org_tree):
 def test_assignment_outside_the_post_validity_refused(org_tree):
     post = PostFactory(department=org_tree.w1, valid_from=days_ago(5))
     with pytest.raises(ValidationError) as excinfo:
-        services.assignment_create(
-            actor=org_tree.hr_user, employee=EmployeeFactory(), post=post, start=days_ago(6)
-        )
+        services.assignment_create(actor=org_tree.hr_user, employee=EmployeeFactory(), post=post, start=days_ago(6))
     assert "the assignment must lie within it" in messages(excinfo.value)[0]
 
 
@@ -195,9 +193,7 @@ def test_assignment_end_cannot_extend_past_leaving_date(org_tree):
     )
     assignment = Assignment.objects.get(pk=org_tree.operator_assignment.pk)
     with pytest.raises(ValidationError):
-        services.assignment_end(
-            actor=org_tree.hr_user, assignment=assignment, end=days_ahead(30), reason="Oops"
-        )
+        services.assignment_end(actor=org_tree.hr_user, assignment=assignment, end=days_ahead(30), reason="Oops")
 
 
 def test_assignment_end_cannot_extend_into_a_successors_seat(org_tree):
@@ -225,9 +221,7 @@ def test_post_update_refuses_fewer_seats_than_holders(org_tree):
 
 def test_post_update_counts_future_holders(org_tree):
     post = org_tree.qa_engineer_post
-    services.assignment_create(
-        actor=org_tree.hr_user, employee=EmployeeFactory(), post=post, start=days_ahead(20)
-    )
+    services.assignment_create(actor=org_tree.hr_user, employee=EmployeeFactory(), post=post, start=days_ahead(20))
     with pytest.raises(ValidationError):
         services.post_update(actor=org_tree.hr_user, post=post, headcount=1)
 
@@ -262,9 +256,7 @@ def test_department_update_refuses_start_after_its_posts(org_tree):
 
 def test_post_close_refused_while_held(org_tree):
     with pytest.raises(ValidationError) as excinfo:
-        services.post_close(
-            actor=org_tree.hr_user, post=org_tree.qa_engineer_post, valid_to=today(), reason="x"
-        )
+        services.post_close(actor=org_tree.hr_user, post=org_tree.qa_engineer_post, valid_to=today(), reason="x")
     assert messages(excinfo.value) == [f"End these assignments first: Erin Engineer ({since()} – …)."]
 
 
@@ -291,9 +283,7 @@ def test_post_close_refused_as_head_post(org_tree):
     department.save()
     with pytest.raises(ValidationError) as excinfo:
         services.post_close(actor=org_tree.hr_user, post=post, valid_to=today(), reason="x")
-    assert messages(excinfo.value) == [
-        "It is the head post of Laboratory (LAB); choose another head post first."
-    ]
+    assert messages(excinfo.value) == ["It is the head post of Laboratory (LAB); choose another head post first."]
 
 
 def test_post_close_requires_a_reason(org_tree):
@@ -328,9 +318,7 @@ def test_post_close_cuts_dotted_lines_ending_later(org_tree):
 
 def test_post_close_after_holders_left(org_tree):
     post = org_tree.operator_post
-    services.assignment_end(
-        actor=org_tree.hr_user, assignment=org_tree.operator_assignment, end=today(), reason="x"
-    )
+    services.assignment_end(actor=org_tree.hr_user, assignment=org_tree.operator_assignment, end=today(), reason="x")
     services.post_close(actor=org_tree.hr_user, post=post, valid_to=today(), reason="Automated")
     assert not Post.objects.valid_on(days_ahead(1)).filter(pk=post.pk).exists()
     assert Post.objects.valid_on().filter(pk=post.pk).exists()  # the last day is included
@@ -341,9 +329,7 @@ def test_post_close_after_holders_left(org_tree):
 
 def test_department_close_refused_with_valid_posts(org_tree):
     with pytest.raises(ValidationError) as excinfo:
-        services.department_close(
-            actor=org_tree.hr_user, department=org_tree.qa, valid_to=today(), reason="x"
-        )
+        services.department_close(actor=org_tree.hr_user, department=org_tree.qa, valid_to=today(), reason="x")
     assert messages(excinfo.value) == [
         f"Close or move these first; they are still valid after {today().isoformat()}: "
         "Quality manager (QA-01)、QA engineer (QA-02)."
@@ -368,9 +354,7 @@ def test_department_close_refused_with_post_starting_later(org_tree):
 def test_department_close_with_closed_posts(org_tree):
     department = DepartmentFactory(code="R", name="Research", parent=org_tree.gm)
     PostFactory(department=department, valid_to=days_ago(3))
-    services.department_close(
-        actor=org_tree.hr_user, department=department, valid_to=days_ago(1), reason="Reorganised"
-    )
+    services.department_close(actor=org_tree.hr_user, department=department, valid_to=days_ago(1), reason="Reorganised")
     department.refresh_from_db()
     assert (department.valid_to, department.close_reason) == (days_ago(1), "Reorganised")
     record = department.history.latest()
@@ -396,12 +380,8 @@ def test_employee_leave_ends_assignments_on_that_day_and_disables_login(org_tree
         start=days_ago(200),
         end=days_ago(100),
     )
-    acting = AssignmentFactory(
-        employee=employee, post=org_tree.w1_head_post, kind="acting", end=days_ahead(60)
-    )
-    services.employee_leave(
-        actor=org_tree.hr_user, employee=employee, leaving_date=days_ahead(7), reason="Resigned"
-    )
+    acting = AssignmentFactory(employee=employee, post=org_tree.w1_head_post, kind="acting", end=days_ahead(60))
+    services.employee_leave(actor=org_tree.hr_user, employee=employee, leaving_date=days_ahead(7), reason="Resigned")
 
     employee.refresh_from_db()
     assert (employee.leaving_date, employee.leaving_reason) == (days_ahead(7), "Resigned")
@@ -452,9 +432,7 @@ def test_history_records_actor_and_reason(org_tree):
     created = assignment.history.latest()
     assert (created.history_type, created.history_user) == ("+", org_tree.hr_user)
 
-    services.employee_leave(
-        actor=org_tree.admin_user, employee=employee, leaving_date=today(), reason="Moved away"
-    )
+    services.employee_leave(actor=org_tree.admin_user, employee=employee, leaving_date=today(), reason="Moved away")
     record = employee.history.latest()
     assert (record.history_user, record.history_change_reason) == (org_tree.admin_user, "Moved away")
     ended = org_tree.operator_assignment.history.latest()
@@ -499,13 +477,9 @@ def test_create_services_record_actor(org_tree):
 
 def test_create_services_validate(org_tree):
     with pytest.raises(ValidationError):
-        services.post_create(
-            actor=org_tree.hr_user, code="QA-01", title="Duplicate code", department=org_tree.qa
-        )
+        services.post_create(actor=org_tree.hr_user, code="QA-01", title="Duplicate code", department=org_tree.qa)
     with pytest.raises(ValidationError):
-        services.department_update(
-            actor=org_tree.hr_user, department=org_tree.qa, head_post=org_tree.operator_post
-        )
+        services.department_update(actor=org_tree.hr_user, department=org_tree.qa, head_post=org_tree.operator_post)
     with pytest.raises(ValidationError):
         services.post_relation_add(
             actor=org_tree.hr_user, source=org_tree.gm_post, target=org_tree.gm_post, kind="deputy"
