@@ -12,11 +12,13 @@ PORT ?= 8000
 demo: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_documents
+	$(MANAGE) activate_due_documents
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
 	$(BIN)/gunicorn qms_site.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 setup: system-packages $(VENV)/.installed
 	$(MANAGE) compilemessages --ignore=.venv -v0

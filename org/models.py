@@ -102,6 +102,7 @@ class Department(DatedModel):
         permissions = [
             ("manage_organisation", _("May edit the whole organisation")),
             ("manage_department", _("May edit the posts and assignments of a department")),
+            ("edit_job_descriptions", _("May edit the job descriptions of a department's posts")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -177,6 +178,7 @@ class Post(DatedModel):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["sort_order", "code"]
+        permissions = [("edit_job_description", _("May edit the job description of this post"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),

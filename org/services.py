@@ -14,9 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Assignment, Department, Employee, Post, PostRelation, today
+from .signals import post_closed
 
 
-def _save(instance, *, actor, reason=""):
+def save_with_history(instance, *, actor, reason=""):
     """Validate and save with the acting user and reason recorded in the history."""
     instance.full_clean()
     instance._history_user = actor
@@ -46,7 +47,7 @@ def _span(start, end):
 def department_create(*, actor, **fields) -> Department:
     """Create a department. ``head_post`` can only be set once the department has posts."""
     department = Department(**fields)
-    return _save(department, actor=actor)
+    return save_with_history(department, actor=actor)
 
 
 @transaction.atomic
@@ -61,7 +62,7 @@ def department_update(*, actor, department: Department, reason="", **fields) -> 
                 % {"day": _fmt(department.valid_from), "items": "、".join(early)}
             }
         )
-    return _save(department, actor=actor, reason=reason)
+    return save_with_history(department, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -78,7 +79,7 @@ def department_close(*, actor, department: Department, valid_to: datetime.date, 
         )
     department.valid_to = valid_to
     department.close_reason = reason
-    return _save(department, actor=actor, reason=reason)
+    return save_with_history(department, actor=actor, reason=reason)
 
 
 # Posts -----------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def _holders_text(assignments):
 
 @transaction.atomic
 def post_create(*, actor, rotation_posts=(), **fields) -> Post:
-    post = _save(Post(**fields), actor=actor)
+    post = save_with_history(Post(**fields), actor=actor)
     if rotation_posts:
         post.rotation_posts.set(rotation_posts)
     return post
@@ -133,7 +134,7 @@ def post_update(*, actor, post: Post, rotation_posts=None, reason="", **fields) 
         # Only the rotation posts change: their own history row is enough.
         post.rotation_posts.set(rotation_posts)
         return post
-    _save(post, actor=actor, reason=reason)
+    save_with_history(post, actor=actor, reason=reason)
     if rotation_posts is not None and set(rotation_posts) != set(post.rotation_posts.all()):
         post.rotation_posts.set(rotation_posts)
     return post
@@ -169,13 +170,15 @@ def post_close(*, actor, post: Post, valid_to: datetime.date, reason: str) -> Po
         post_relation_end(actor=actor, relation=relation, valid_to=max(valid_to, relation.valid_from))
     post.valid_to = valid_to
     post.close_reason = reason
-    return _save(post, actor=actor, reason=reason)
+    save_with_history(post, actor=actor, reason=reason)
+    post_closed.send(sender=Post, post=post, actor=actor)
+    return post
 
 
 @transaction.atomic
 def post_relation_add(*, actor, source: Post, target: Post, kind: str, note="", valid_from=None) -> PostRelation:
     relation = PostRelation(source=source, target=target, kind=kind, note=note, valid_from=valid_from or today())
-    return _save(relation, actor=actor)
+    return save_with_history(relation, actor=actor)
 
 
 @transaction.atomic
@@ -183,7 +186,7 @@ def post_relation_end(*, actor, relation: PostRelation, valid_to: datetime.date)
     if relation.valid_to is not None and valid_to >= relation.valid_to:
         raise ValidationError(_("This dotted line already ended on %(day)s.") % {"day": _fmt(relation.valid_to)})
     relation.valid_to = valid_to
-    return _save(relation, actor=actor)
+    return save_with_history(relation, actor=actor)
 
 
 # Employees and assignments ---------------------------------------------------------------
@@ -191,13 +194,13 @@ def post_relation_end(*, actor, relation: PostRelation, valid_to: datetime.date)
 
 @transaction.atomic
 def employee_create(*, actor, **fields) -> Employee:
-    return _save(Employee(**fields), actor=actor)
+    return save_with_history(Employee(**fields), actor=actor)
 
 
 @transaction.atomic
 def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     _set_fields(employee, fields)
-    return _save(employee, actor=actor)
+    return save_with_history(employee, actor=actor)
 
 
 @transaction.atomic
@@ -217,7 +220,7 @@ def employee_leave(*, actor, employee: Employee, leaving_date: datetime.date, re
         )
     employee.leaving_date = leaving_date
     employee.leaving_reason = reason
-    _save(employee, actor=actor, reason=reason)
+    save_with_history(employee, actor=actor, reason=reason)
     for assignment in employee.assignments.filter(start__lte=leaving_date).exclude(end__lte=leaving_date):
         assignment_end(actor=actor, assignment=assignment, end=leaving_date, reason=reason)
     if employee.user_id and employee.user.is_active:
@@ -284,7 +287,7 @@ def assignment_create(
     )
     assignment.full_clean()
     _check_assignment(assignment)
-    return _save(assignment, actor=actor)
+    return save_with_history(assignment, actor=actor)
 
 
 @transaction.atomic
@@ -303,4 +306,4 @@ def assignment_end(*, actor, assignment: Assignment, end: datetime.date, reason:
         )
     assignment.end = end
     assignment.end_reason = reason
-    return _save(assignment, actor=actor, reason=reason)
+    return save_with_history(assignment, actor=actor, reason=reason)

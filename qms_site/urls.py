@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from responsibilities.views.me import MyJobDescriptionView
+
 from . import views
 
 urlpatterns = [
@@ -12,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("org/", include("org.urls")),
+    path("me/", MyJobDescriptionView.as_view(), name="my_jd"),
+    path("responsibilities/", include("responsibilities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
 ]

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from org import selectors as org_selectors
 from org.models import Department
 from org.permissions import can_manage_organisation, department_tree, headed_department_ids, with_descendants
+from responsibilities import selectors as jd_selectors
 
 
 class HomeView(TemplateView):
@@ -24,6 +25,7 @@ class HomeView(TemplateView):
             branch = with_descendants(headed_ids, department_tree())
             open_seats = org_selectors.vacancies(department_ids=branch)
         return super().get_context_data(
+            documents=jd_selectors.inbox(user),
             open_seats=open_seats,
             employee=employee,
             assignments=org_selectors.posts_for_user(user),

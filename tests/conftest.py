@@ -36,11 +36,13 @@ def _static_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, _static_root):
-    """Render templates without ``collectstatic`` and hash passwords quickly.
+def _test_settings(settings, _static_root, tmp_path):
+    """Render templates without ``collectstatic``, hash passwords quickly, and keep uploaded
+    and generated files (issued PDFs) in a temporary folder.
 
     ``STATIC_ROOT`` points at an empty directory so WhiteNoise does not warn on every request.
     """
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -67,6 +67,9 @@ class Chromium:
             base_url=self.base_url, locale=locale, viewport={"width": 1400, "height": 1000}
         )
         context.set_default_timeout(15_000)
+        if not locale.lower().startswith("zh"):
+            # The site ignores Accept-Language (Chinese unless chosen): choose like a user would.
+            context.add_cookies([{"name": "django_language", "value": locale.split("-")[0], "url": self.base_url}])
         self._contexts.append(context)
         return context.new_page()
 

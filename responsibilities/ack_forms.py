@@ -1,0 +1,148 @@
+"""Acknowledgements of job descriptions: the paper-sheet form HR fills in, and the reminder
+e-mail to those who have not read the effective version yet.
+
+The reminder lives here, beside the form, the way Django's ``PasswordResetForm`` composes and
+sends its own mail: the status page and the ``remind_acknowledgements`` command share it.
+"""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from org.forms import DateInput
+from org.models import Assignment, Employee, today
+
+from .choices import DocumentStatus
+from .models import JobDescription
+
+
+class JobDescriptionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.post.title} · {obj.document_number} {obj.version_label}"
+
+
+class PaperAcknowledgementForm(forms.Form):
+    """Who signed which effective job description on paper, and when.
+
+    The job description is the effective version of one of the employee's current posts:
+    with a single post it is found without asking; with several, HR picks the one signed.
+    """
+
+    employee = forms.ModelChoiceField(
+        label=gettext_lazy("Employee"),
+        queryset=Employee.objects.none(),
+        help_text=gettext_lazy("Staff without a login sign a printed copy; HR records it here."),
+    )
+    job_description = JobDescriptionChoiceField(
+        label=gettext_lazy("Job description signed"),
+        queryset=JobDescription.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Needed only when the employee holds several posts."),
+    )
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DateInput(), initial=today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        held = Assignment.objects.current().values("employee_id")
+        self.fields["employee"].queryset = (
+            Employee.objects.filter(pk__in=held)
+            .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today()))
+            .order_by("name", "number")
+        )
+        posts = Assignment.objects.current().values("post_id")
+        self.fields["job_description"].queryset = (
+            JobDescription.objects.filter(status=DocumentStatus.EFFECTIVE, post_id__in=posts)
+            .select_related("post")
+            .order_by("post__department__sort_order", "post__sort_order", "post__code")
+        )
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        if day > today():
+            raise forms.ValidationError(_("The date of signing cannot lie in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        employee = cleaned.get("employee")
+        if employee is None:
+            return cleaned
+        post_ids = set(Assignment.objects.current().filter(employee=employee).values_list("post_id", flat=True))
+        candidates = list(
+            JobDescription.objects.filter(status=DocumentStatus.EFFECTIVE, post_id__in=post_ids).select_related("post")
+        )
+        chosen = cleaned.get("job_description")
+        if not candidates:
+            raise forms.ValidationError(
+                _("%(name)s holds no post with an effective job description.") % {"name": employee.name}
+            )
+        if chosen is None:
+            if len(candidates) > 1:
+                self.add_error(
+                    "job_description",
+                    _("%(name)s holds several posts: choose the job description that was signed.")
+                    % {"name": employee.name},
+                )
+                return cleaned
+            cleaned["job_description"] = candidates[0]
+        elif chosen.pk not in {jd.pk for jd in candidates}:
+            self.add_error(
+                "job_description",
+                _("This is not the job description of a post %(name)s holds today.") % {"name": employee.name},
+            )
+        return cleaned
+
+    def signed_at(self):
+        """The day of signing as a moment: now if signed today, else the start of that day."""
+        day = self.cleaned_data["signed_on"]
+        if day == today():
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# Reminders --------------------------------------------------------------------------------
+
+
+def recipient_address(employee) -> str:
+    """The employee's own e-mail, else the one of their login."""
+    if employee.email:
+        return employee.email
+    user = employee.user if employee.user_id else None
+    return (user.email if user and user.is_active else "") or ""
+
+
+def send_acknowledgement_reminders(rows, *, link: str) -> tuple[int, int]:
+    """E-mail every holder in ``rows`` (``selectors.acknowledgement_status``) who has not
+    acknowledged the effective version of their post. One mail per person, listing all such
+    posts. Returns (mails sent, people without an e-mail address).
+
+    Mails are written in the site's language: the recipients chose none.
+    """
+    missing = {}
+    for row in rows:
+        if row.jd is not None and row.acknowledgement is None:
+            missing.setdefault(row.employee.pk, (row.employee, []))[1].append(row)
+    messages, without = [], 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for employee, employee_rows in missing.values():
+            address = recipient_address(employee)
+            if not address:
+                without += 1
+                continue
+            lines = "\n".join(
+                f"- {row.post.title} · {row.jd.document_number} {row.jd.version_label}" for row in employee_rows
+            )
+            body = _(
+                "Dear %(name)s,\n\nplease read the job description of your post and confirm it with "
+                "“I have read this version”:\n\n%(lines)s\n\n%(link)s\n"
+            ) % {"name": employee.name, "lines": lines, "link": link}
+            subject = _("Please read your job description")
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    return sent, without
