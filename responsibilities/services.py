@@ -269,7 +269,11 @@ def jd_reject(*, actor, jd: JobDescription, comment: str) -> JobDescription:
 def jd_approve(*, actor, jd: JobDescription, effective_date: datetime.date | None = None) -> JobDescription:
     """Approve a version in review. It takes effect on ``effective_date`` (today if empty);
     the identification block is frozen and the issued PDF is rendered once, after commit."""
-    jd = JobDescription.objects.select_for_update().select_related("post__department", "post__superior").get(pk=jd.pk)
+    jd = (
+        JobDescription.objects.select_for_update(of=("self",))
+        .select_related("post__department", "post__superior")
+        .get(pk=jd.pk)
+    )
     if jd.status != DocumentStatus.IN_REVIEW:
         raise WorkflowError(_("Only a version in review can be approved."))
     if not permissions.can_approve_jd(actor, jd):
@@ -461,7 +465,7 @@ def charter_authors(charter) -> set:
 @transaction.atomic
 def charter_decide(*, actor, charter: DepartmentCharter, approve: bool, comment="") -> DepartmentCharter:
     """Approve (effective at once) or return to draft with a comment."""
-    charter = DepartmentCharter.objects.select_for_update().select_related("department").get(pk=charter.pk)
+    charter = DepartmentCharter.objects.select_for_update(of=("self",)).select_related("department").get(pk=charter.pk)
     if charter.status != DocumentStatus.IN_REVIEW:
         raise WorkflowError(_("Only a version in review can be decided."))
     if actor.pk not in permissions.charter_approver_candidates(charter.department, exclude=charter_authors(charter)):

@@ -28,6 +28,22 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Links that start a long export: say what is happening until the download begins.
+  all("a[data-long-export]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var status = document.getElementById("export-status");
+      if (!status) {
+        status = document.createElement("p");
+        status.id = "export-status";
+        status.className = "export-status";
+        status.setAttribute("role", "status");
+        document.getElementById("content").insertBefore(status, document.getElementById("content").firstChild);
+      }
+      status.textContent = link.getAttribute("data-long-export");
+      window.setTimeout(function () { status.remove(); }, 15000);
+    });
+  });
+
   // The language chooser submits itself on change (its button is for browsers without JS).
   all("form.language select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
