@@ -1,17 +1,14 @@
 """Acknowledgements of job descriptions: the paper-sheet form HR fills in, and the reminder
 e-mail to those who have not read the effective version yet.
 
-The reminder lives here, beside the form, the way Django's ``PasswordResetForm`` composes and
-sends its own mail: the status page and the ``remind_acknowledgements`` command share it.
+The reminders themselves are sent by ``services.send_acknowledgement_reminders``.
 """
 
 import datetime
 
 from django import forms
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,45 +101,3 @@ class PaperAcknowledgementForm(forms.Form):
         if day == today():
             return timezone.now()
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-# Reminders --------------------------------------------------------------------------------
-
-
-def recipient_address(employee) -> str:
-    """The employee's own e-mail, else the one of their login."""
-    if employee.email:
-        return employee.email
-    user = employee.user if employee.user_id else None
-    return (user.email if user and user.is_active else "") or ""
-
-
-def send_acknowledgement_reminders(rows, *, link: str) -> tuple[int, int]:
-    """E-mail every holder in ``rows`` (``selectors.acknowledgement_status``) who has not
-    acknowledged the effective version of their post. One mail per person, listing all such
-    posts. Returns (mails sent, people without an e-mail address).
-
-    Mails are written in the site's language: the recipients chose none.
-    """
-    missing = {}
-    for row in rows:
-        if row.jd is not None and row.acknowledgement is None:
-            missing.setdefault(row.employee.pk, (row.employee, []))[1].append(row)
-    messages, without = [], 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for employee, employee_rows in missing.values():
-            address = recipient_address(employee)
-            if not address:
-                without += 1
-                continue
-            lines = "\n".join(
-                f"- {row.post.title} · {row.jd.document_number} {row.jd.version_label}" for row in employee_rows
-            )
-            body = _(
-                "Dear %(name)s,\n\nplease read the job description of your post and confirm it with "
-                "“I have read this version”:\n\n%(lines)s\n\n%(link)s\n"
-            ) % {"name": employee.name, "lines": lines, "link": link}
-            subject = _("Please read your job description")
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
-    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-    return sent, without

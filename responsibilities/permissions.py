@@ -191,6 +191,26 @@ def can_edit_charter(user, department) -> bool:
     return ids is None or department.pk in ids
 
 
+#: Charter versions nobody works on any more: readable by everyone, like the published ones.
+CHARTER_READABLE_BY_ALL = (*PUBLISHED, DocumentStatus.OBSOLETE)
+
+
+def charter_approvers(charter) -> set:
+    """Who may decide a charter in review: the head one level up, never one of its authors."""
+    return charter_approver_candidates(charter.department, exclude=draft_authors(charter))
+
+
+def can_view_charter(user, charter, *, can_edit=None) -> bool:
+    """Published versions: everyone logged in. Others: editors, and approvers while in review."""
+    if charter.status in CHARTER_READABLE_BY_ALL:
+        return True
+    if can_edit is None:
+        can_edit = can_edit_charter(user, charter.department)
+    if can_edit:
+        return True
+    return charter.status == DocumentStatus.IN_REVIEW and user.pk in charter_approvers(charter)
+
+
 def charter_approver_candidates(department, *, exclude=(), day=None):
     """A charter is approved by the head one level up, the top department's by the designated
     approver of its head post."""

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -376,6 +377,48 @@ def jd_acknowledge(
         acknowledged_at=at or timezone.now(),
         recorded_by=actor,
     )
+
+
+# Acknowledgement reminders --------------------------------------------------------------------------------
+
+
+def recipient_address(employee) -> str:
+    """The employee's own e-mail, else the one of their login."""
+    if employee.email:
+        return employee.email
+    user = employee.user if employee.user_id else None
+    return (user.email if user and user.is_active else "") or ""
+
+
+def send_acknowledgement_reminders(rows, *, link: str) -> tuple[int, int]:
+    """E-mail every holder in ``rows`` (``selectors.acknowledgement_status``) who has not
+    acknowledged the effective version of their post. One mail per person, listing all such
+    posts. Returns (mails sent, people without an e-mail address).
+
+    Mails are written in the site's language: the recipients chose none.
+    """
+    missing = {}
+    for row in rows:
+        if row.jd is not None and row.acknowledgement is None:
+            missing.setdefault(row.employee.pk, (row.employee, []))[1].append(row)
+    messages, without = [], 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for employee, employee_rows in missing.values():
+            address = recipient_address(employee)
+            if not address:
+                without += 1
+                continue
+            lines = "\n".join(
+                f"- {row.post.title} · {row.jd.document_number} {row.jd.version_label}" for row in employee_rows
+            )
+            body = _(
+                "Dear %(name)s,\n\nPlease read the job description of your post and confirm it with "
+                "“I have read this version”:\n\n%(lines)s\n\n%(link)s\n"
+            ) % {"name": employee.name, "lines": lines, "link": link}
+            subject = _("Please read your job description")
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    return sent, without
 
 
 # Department charters ----------------------------------------------------------------------

@@ -30,27 +30,10 @@ from ..charter_forms import (
     responsibilities_from,
     responsibility_formset,
 )
-from ..choices import PUBLISHED, DocumentStatus, KpiDimension
+from ..choices import DocumentStatus, KpiDimension
 from ..models import DepartmentCharter
 
-#: Versions nobody works on any more: readable by everyone, like the published ones.
-READABLE_BY_ALL = (*PUBLISHED, DocumentStatus.OBSOLETE)
 IN_PREPARATION = (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW, DocumentStatus.APPROVED)
-
-
-def charter_approvers(charter) -> set:
-    return permissions.charter_approver_candidates(charter.department, exclude=services.charter_authors(charter))
-
-
-def can_view_charter(user, charter, *, can_edit=None) -> bool:
-    """Published versions: everyone logged in. Others: editors, and approvers while in review."""
-    if charter.status in READABLE_BY_ALL:
-        return True
-    if can_edit is None:
-        can_edit = permissions.can_edit_charter(user, charter.department)
-    if can_edit:
-        return True
-    return charter.status == DocumentStatus.IN_REVIEW and user.pk in charter_approvers(charter)
 
 
 def kpis_by_dimension(charter):
@@ -75,10 +58,12 @@ class CharterDetailView(TemplateView):
         )
         for version in versions:
             version.department = department
-        visible = [c for c in versions if can_view_charter(user, c, can_edit=can_edit)]
+        visible = [c for c in versions if permissions.can_view_charter(user, c, can_edit=can_edit)]
         charter = self.chosen(visible)
         open_version = next((c for c in visible if c.status in IN_PREPARATION), None)
-        approvers = charter_approvers(charter) if charter and charter.status == DocumentStatus.IN_REVIEW else set()
+        approvers = (
+            permissions.charter_approvers(charter) if charter and charter.status == DocumentStatus.IN_REVIEW else set()
+        )
         if charter is not None:
             prefetch_related_objects([charter], "responsibilities", "kpis")
         return super().get_context_data(
@@ -107,7 +92,7 @@ class CharterDetailView(TemplateView):
             if found is None:
                 raise Http404
             return found
-        for wanted in (IN_PREPARATION, (DocumentStatus.EFFECTIVE,), READABLE_BY_ALL):
+        for wanted in (IN_PREPARATION, (DocumentStatus.EFFECTIVE,), permissions.CHARTER_READABLE_BY_ALL):
             found = next((c for c in visible if c.status in wanted), None)
             if found is not None:
                 return found
@@ -120,7 +105,7 @@ class CharterMixin(RoleRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         self.charter = get_object_or_404(DepartmentCharter.objects.select_related("department"), pk=kwargs["pk"])
-        if not can_view_charter(request.user, self.charter):
+        if not permissions.can_view_charter(request.user, self.charter):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -241,7 +226,7 @@ class CharterDecideView(CharterMixin, ServiceFormView):
     template_name = "responsibilities/charter_decide.html"
 
     def test_permission(self, user):
-        return user.pk in charter_approvers(self.charter)
+        return user.pk in permissions.charter_approvers(self.charter)
 
     def get(self, request, *args, **kwargs):
         if self.charter.status != DocumentStatus.IN_REVIEW:
@@ -276,6 +261,6 @@ class CharterHistoryView(ObjectHistoryView):
 
     def get_queryset(self):
         charter = get_object_or_404(DepartmentCharter.objects.select_related("department"), pk=self.kwargs["pk"])
-        if not can_view_charter(self.request.user, charter):
+        if not permissions.can_view_charter(self.request.user, charter):
             raise Http404
         return DepartmentCharter.objects.filter(pk=charter.pk)

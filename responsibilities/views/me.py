@@ -23,9 +23,10 @@ from org.permissions import RoleRequiredMixin, department_tree, editable_departm
 from org.views import ServiceFormView
 
 from .. import permissions, selectors, services
-from ..ack_forms import PaperAcknowledgementForm, send_acknowledgement_reminders
+from ..ack_forms import PaperAcknowledgementForm
 from ..choices import AcknowledgementMethod
 from ..models import Acknowledgement, Duty, JobDescription, Kpi, RequiredTraining
+from ..services import send_acknowledgement_reminders
 
 #: The rows of ``selectors.compare``: their model and the field that names them.
 DIFF_ROWS = {"duties": (Duty, "title"), "kpis": (Kpi, "name"), "training": (RequiredTraining, "name")}

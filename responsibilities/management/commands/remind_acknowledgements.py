@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from org.models import Department
 from org.permissions import department_tree, with_descendants
-from responsibilities.ack_forms import send_acknowledgement_reminders
 from responsibilities.selectors import acknowledgement_status
+from responsibilities.services import send_acknowledgement_reminders
 
 
 class Command(BaseCommand):
