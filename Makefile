@@ -14,6 +14,10 @@ demo: setup
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_documents
 	$(MANAGE) activate_due_documents
+	$(MANAGE) seed_demo_matrix
+	$(MANAGE) seed_demo_complaints
+	$(MANAGE) seed_demo_training
+	$(MANAGE) seed_demo_satisfaction
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
 	$(BIN)/gunicorn qms_site.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 

@@ -2,6 +2,8 @@ from django.conf import settings
 
 from org.permissions import can_manage_organisation, is_administrator
 
+from .extensions import nav_items_for
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -11,4 +13,5 @@ def navigation(request):
         "company_name": settings.QMS_COMPANY_NAME,
         "nav_is_admin": is_administrator(user),
         "nav_can_manage_org": can_manage_organisation(user),
+        "nav_items": nav_items_for(user),
     }

@@ -9,6 +9,8 @@ from org.models import Department
 from org.permissions import can_manage_organisation, department_tree, headed_department_ids, with_descendants
 from responsibilities import selectors as jd_selectors
 
+from .extensions import inbox_sections_for
+
 
 class HomeView(TemplateView):
     """Each user's inbox: where they sit today. Later modules add their items here."""
@@ -26,6 +28,7 @@ class HomeView(TemplateView):
             open_seats = org_selectors.vacancies(department_ids=branch)
         return super().get_context_data(
             documents=jd_selectors.inbox(user),
+            inbox_sections=inbox_sections_for(self.request),
             open_seats=open_seats,
             employee=employee,
             assignments=org_selectors.posts_for_user(user),

@@ -1,0 +1,69 @@
+"""Where the later modules plug into the site: the main navigation and the personal inbox.
+
+The site itself (``qms_site``) must not import the modules that build on it, so each module
+registers its entries from its ``AppConfig.ready()``::
+
+    from qms_site.extensions import InboxSection, NavItem, register_inbox_section, register_nav_item
+
+    register_nav_item(NavItem(_("Complaints"), "complaints:list", namespace="complaints", order=40))
+    register_inbox_section(InboxSection("complaints/includes/inbox.html", inbox_context, order=20))
+
+``NavItem.visible`` and ``InboxSection.context`` are called once per request; keep them cheap
+(a constant number of queries). A section whose context function returns a falsy value is not
+shown at all.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    #: URL namespace (or url name) that marks the entry as the current section.
+    namespace: str = ""
+    visible: Callable = field(default=_everyone)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    template: str
+    #: ``context(request) -> dict | None``; the dict is passed to the template as ``section``.
+    context: Callable
+    order: int = 100
+
+
+NAV_ITEMS: list[NavItem] = []
+INBOX_SECTIONS: list[InboxSection] = []
+
+
+def register_nav_item(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in NAV_ITEMS):
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_inbox_section(section: InboxSection) -> None:
+    if all(existing.template != section.template for existing in INBOX_SECTIONS):
+        INBOX_SECTIONS.append(section)
+        INBOX_SECTIONS.sort(key=lambda s: s.order)
+
+
+def nav_items_for(user) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.visible(user)]
+
+
+def inbox_sections_for(request) -> list[dict]:
+    """``[{"template": ..., "data": ...}]`` for the sections that have something to show."""
+    shown = []
+    for section in INBOX_SECTIONS:
+        data = section.context(request)
+        if data:
+            shown.append({"template": section.template, "data": data})
+    return shown
