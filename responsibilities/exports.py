@@ -14,27 +14,21 @@ effective version and joined into department bundles. Every other state is rende
 demand with a 草稿 / DRAFT or 已作废 / SUPERSEDED watermark.
 """
 
-import gc
 import io
 import logging
 import re
-import threading
 import zipfile
-from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from org.models import Department, Post, today
+from org.pdf import STATIC_SCHEME, collector_paused, layout, render_pdf
 
 from . import selectors
 from .choices import DocumentStatus
@@ -42,11 +36,6 @@ from .models import JobDescription
 from .services import live_identification
 
 logger = logging.getLogger(__name__)
-
-#: The URL scheme of the project's own print stylesheets, e.g. ``qms-static:css/jd-print.css``.
-STATIC_SCHEME = "qms-static:"
-#: The only files the fetcher serves, looked up through the static-files finders.
-PRINT_STYLESHEETS = frozenset({"css/jd-print.css"})
 
 # Bilingual by design: a printed copy must be recognisable whatever language the reader has.
 DRAFT_WATERMARK = "草稿 / DRAFT"
@@ -59,73 +48,6 @@ WITHDRAWN = (DocumentStatus.SUPERSEDED, DocumentStatus.OBSOLETE)
 CHINESE_DIGITS = "〇一二三四五六七八九"
 PAGE_MARK, PAGES_MARK = "\x00", "\x01"
 UNSAFE_FILENAME = re.compile(r"[^\w.-]+")
-
-
-# Fetching ---------------------------------------------------------------------------------
-
-
-class FetchRefused(ValueError):
-    """WeasyPrint asked for a URL that is not one of the project's print stylesheets."""
-
-
-class StaticCssFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves ``qms-static:<path>`` for the paths in
-    ``PRINT_STYLESHEETS``, read from disk through the static-files finders, and refuses
-    everything else. No protocol handler of the parent class is ever reached."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols=())
-
-    def fetch(self, url, headers=None):
-        relative = url[len(STATIC_SCHEME) :] if url.startswith(STATIC_SCHEME) else None
-        path = finders.find(relative) if relative in PRINT_STYLESHEETS else None
-        if not path:
-            logger.warning("Refused to fetch %r while rendering a PDF", url[:200])
-            raise FetchRefused(url)
-        with open(path, "rb") as stylesheet:
-            body = stylesheet.read()
-        return URLFetcherResponse(url, body, headers={"Content-Type": "text/css; charset=utf-8"})
-
-
-_fonts = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    """One font configuration per thread, kept between renders: loading the CJK fonts
-    again for every document costs about a tenth of a second. Pango's font map is not
-    thread-safe, hence one per thread."""
-    if not hasattr(_fonts, "config"):
-        _fonts.config = FontConfiguration()
-    return _fonts.config
-
-
-@contextmanager
-def _collector_paused():
-    """Suspend Python's cyclic garbage collector while WeasyPrint works.
-
-    Rendering allocates millions of short-lived objects; in a process holding a whole Django
-    project, the full collections this triggers cost a fifth of the render time. The
-    collector resumes afterwards and frees the cycles then (a document's transient memory
-    is some tens of MB). Pausing is process-wide, so concurrent renders in threads at worst
-    lose the gain."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _layout(html: str):
-    """A laid-out WeasyPrint document, with no base URL and only the static CSS fetchable."""
-    return HTML(string=html, base_url=None, url_fetcher=StaticCssFetcher()).render(font_config=_font_config())
-
-
-def render_pdf(html: str) -> bytes:
-    """PDF bytes of an HTML document, with no base URL and only the static CSS fetchable."""
-    with _collector_paused():
-        return _layout(html).write_pdf()
 
 
 # One job description ----------------------------------------------------------------------
@@ -354,7 +276,7 @@ def _toc_document(department, rows, *, first_page_offset: int):
                 "stylesheet": f"{STATIC_SCHEME}css/jd-print.css",
             },
         )
-    return _layout(html)
+    return layout(html)
 
 
 def department_bundle_pdf(department: Department) -> bytes:
@@ -373,7 +295,7 @@ def department_bundle_pdf(department: Department) -> bytes:
     # The start pages depend on the length of the contents itself: lay it out again (rarely)
     # until the guess holds, and write it once.
     toc_pages = 1 + len(rows) // TOC_ROWS_PER_PAGE
-    with _collector_paused():
+    with collector_paused():
         for _attempt in range(3):
             toc = _toc_document(department, rows, first_page_offset=toc_pages)
             if len(toc.pages) == toc_pages:

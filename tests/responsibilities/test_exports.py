@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
+from org import pdf
 from org.models import Post, today
 from responsibilities import exports, services
 from responsibilities.choices import DocumentStatus
@@ -424,12 +425,12 @@ def test_a_draft_is_never_stored_as_issued(org_tree):
     ],
 )
 def test_fetcher_refuses_everything_but_the_print_stylesheet(url):
-    with pytest.raises(exports.FetchRefused):
-        exports.StaticCssFetcher()(url)
+    with pytest.raises(pdf.FetchRefused):
+        pdf.StaticCssFetcher()(url)
 
 
 def test_fetcher_serves_the_print_stylesheet():
-    response = exports.StaticCssFetcher()("qms-static:css/jd-print.css")
+    response = pdf.StaticCssFetcher()("qms-static:css/jd-print.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
 
