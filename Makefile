@@ -11,6 +11,7 @@ PORT ?= 8000
 
 demo: setup
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_demo_documents
 	$(MANAGE) activate_due_documents

@@ -31,6 +31,15 @@ from tests.factories import (
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases also get the cache table (``settings.CACHES`` uses the database)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def _static_root(tmp_path_factory):
     return tmp_path_factory.mktemp("static")
 
