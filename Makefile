@@ -19,6 +19,7 @@ demo: setup
 	$(MANAGE) seed_demo_complaints
 	$(MANAGE) seed_demo_training
 	$(MANAGE) seed_demo_satisfaction
+	$(MANAGE) seed_demo --logins-only
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops)"
 	$(BIN)/gunicorn qms_site.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 

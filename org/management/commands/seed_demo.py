@@ -19,7 +19,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from org import services
@@ -458,7 +458,23 @@ NO_LOGIN = {"E0017", "E0041", "E0042", "E0043", "E0044", "E0054", "E0055"}
 class Command(BaseCommand):
     help = f"Create the demo company {COMPANY_NAME} with one login per role (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="Only print the demo logins (after the other demo commands, before serving).",
+        )
+
     def handle(self, *args, **options):
+        if options["logins_only"]:
+            self.post_roles = {row[0]: row[6] for row in POSTS}
+            self.primary_post = {row[0]: row[3] for row in EMPLOYEES}
+            self.employees = {e.number: e for e in Employee.objects.filter(number__in=NAMED_LOGINS.values())}
+            self.posts = {p.code: p for p in Post.objects.filter(code__in=self.primary_post.values())}
+            if len(self.employees) < len(NAMED_LOGINS):
+                raise CommandError("The demo company is missing: run seed_demo first.")
+            self.print_logins()
+            return
         self.created = {}
         with transaction.atomic():
             self.seed()
