@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from .choices import AssignmentKind
 from .spreadsheet import new_workbook, table_sheet, workbook_bytes
 
 
@@ -57,5 +58,62 @@ def post_list_xlsx(nodes, *, day) -> bytes:
         columns=columns,
         rows=rows,
         widths=[18, 12, 20, 20, 10, 8, 7, 28, 14, 7],
+    )
+    return workbook_bytes(wb)
+
+
+def post_incumbents_xlsx(nodes, *, day) -> bytes:
+    """Posts with their incumbents and vacancies: one row per seat (its holder, or vacant)
+    and one per acting holder, so HR can count and fill the vacancies from the sheet."""
+    columns = [
+        _("Department code"),
+        _("Department"),
+        _("Post code"),
+        _("Post"),
+        _("Grade"),
+        _("Seats"),
+        _("Seat"),
+        _("Status"),
+        _("Employee number"),
+        _("Name"),
+        _("Kind"),
+    ]
+    kinds = dict(AssignmentKind.choices)
+    rows = []
+    for n in nodes:
+        post = n.post
+        head = [post.department.code, post.department.name, post.code, post.title, post.get_grade_display()]
+        head.append(post.headcount)
+        for seat, holder in enumerate(n.holders, start=1):
+            person = holder.employee
+            rows.append([*head, seat, _("Filled"), person.number, person.name, kinds.get(holder.kind, holder.kind)])
+        for seat in range(n.filled + 1, n.filled + n.vacant + 1):
+            rows.append([*head, seat, _("Vacant"), "", "", ""])
+        for holder in n.acting:
+            person = holder.employee
+            rows.append([*head, "", _("Acting"), person.number, person.name, kinds.get(holder.kind, holder.kind)])
+    planned = sum(n.post.headcount for n in nodes)
+    filled = sum(n.filled for n in nodes)
+    vacant = sum(n.vacant for n in nodes)
+    rows.append(
+        [
+            "",
+            "",
+            "",
+            _("Total"),
+            "",
+            planned,
+            "",
+            _("%(filled)d filled, %(vacant)d vacant") % {"filled": filled, "vacant": vacant},
+        ]
+        + ["", "", ""]
+    )
+    wb = new_workbook()
+    table_sheet(
+        wb,
+        title=_("Posts with incumbents and vacancies as of %(day)s") % {"day": day.isoformat()},
+        columns=columns,
+        rows=rows,
+        widths=[12, 18, 12, 20, 10, 6, 6, 10, 12, 14, 10],
     )
     return workbook_bytes(wb)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "org"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("employees/<int:pk>/leave/", views.EmployeeLeaveView.as_view(), name="employee_leave"),
     path("employees/<int:pk>/history/", views.EmployeeHistoryView.as_view(), name="employee_history"),
     path("vacancies/", views.VacancyListView.as_view(), name="vacancy_list"),
+    path("posts-incumbents.xlsx", export_views.PostIncumbentsExportView.as_view(), name="post_incumbents_export"),
 ]

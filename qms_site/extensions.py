@@ -29,6 +29,9 @@ class NavItem:
     namespace: str = ""
     visible: Callable = field(default=_everyone)
     order: int = 100
+    #: Beginnings of URL names (within ``namespace``) that mark the entry as current; they win
+    #: over an entry matching only the namespace.
+    url_prefixes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,24 @@ def register_inbox_section(section: InboxSection) -> None:
 
 def nav_items_for(user) -> list[NavItem]:
     return [item for item in NAV_ITEMS if item.visible(user)]
+
+
+def active_nav_item(items, match):
+    """The entry of the page being shown: one naming the URL (by prefix or name) first, else
+    one naming its namespace."""
+    if match is None:
+        return None
+    section, url_name = match.namespace, match.url_name or ""
+    for item in items:
+        if item.url_prefixes and item.namespace == section and url_name.startswith(item.url_prefixes):
+            return item
+    for item in items:
+        if not item.url_prefixes and item.namespace == url_name:
+            return item
+    for item in items:
+        if not item.url_prefixes and item.namespace == section:
+            return item
+    return None
 
 
 def inbox_sections_for(request) -> list[dict]:

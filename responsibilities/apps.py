@@ -14,3 +14,35 @@ class ResponsibilitiesConfig(AppConfig):
 
         post_closed.connect(handlers.obsolete_job_descriptions, dispatch_uid="responsibilities.obsolete_jds")
         OPEN_ITEM_PROVIDERS.append(handlers.open_drafts_of)
+
+        from qms_site.extensions import NavItem, register_nav_item
+
+        from .views.spreadsheets import can_use_spreadsheets
+
+        register_nav_item(
+            NavItem(
+                _("Import / export"),
+                "responsibilities:spreadsheets",
+                "responsibilities",
+                visible=can_use_spreadsheets,
+                order=80,
+                url_prefixes=("spreadsheets", "import"),
+            )
+        )
+
+        from qms_site.extensions import InboxSection, register_inbox_section
+
+        from . import matrix_inbox
+
+        register_nav_item(
+            NavItem(
+                _("Responsibility matrix"),
+                "responsibilities:matrix",
+                "responsibilities",
+                order=35,
+                url_prefixes=("matrix", "grey_area"),
+            )
+        )
+        register_inbox_section(
+            InboxSection("responsibilities/includes/matrix_inbox.html", matrix_inbox.inbox_context, order=35)
+        )

@@ -12,12 +12,27 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Department, Post
 
-from .choices import FROZEN, AcknowledgementMethod, DocumentStatus, Frequency, KpiDimension
+from .choices import (
+    CELL_SYMBOL,
+    FROZEN,
+    AcknowledgementMethod,
+    CellScheme,
+    CellValue,
+    ClauseGroup,
+    DocumentStatus,
+    Frequency,
+    GreyAreaKind,
+    GreyAreaStatus,
+    KpiDimension,
+    MatrixKind,
+    MatrixRowKind,
+)
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -383,3 +398,299 @@ def validate_key_responsibilities(count):
         raise ValidationError(
             _("A department charter has 4 to 8 key responsibilities; this one has %(n)d.") % {"n": count}
         )
+
+
+# Responsibility matrix (职责矩阵 / 质量职能分配表) ----------------------------------------------
+
+
+class IsoClause(models.Model):
+    """A subclause of ISO 9001:2015 (标准条款), reference data loaded by a data migration."""
+
+    number = models.CharField(_("clause"), max_length=10, unique=True)
+    group = models.PositiveSmallIntegerField(_("clause group"), choices=ClauseGroup.choices)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ISO 9001 clause")
+        verbose_name_plural = _("ISO 9001 clauses")
+        ordering = ["sort_order", "number"]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self):
+        """The title in the active language (Chinese unless English is chosen)."""
+        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+
+class Matrix(ControlledDocument):
+    """One version of a responsibility matrix (职责矩阵; the company's department-level one is
+    the 质量职能分配表 that auditors ask for).
+
+    The versions of one matrix share a document number. Rows, columns and cells belong to a
+    version, so an approved version never changes: a revision copies them into a new draft.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MatrixKind.choices, default=MatrixKind.COMPANY)
+    scheme = models.CharField(
+        _("cell scheme"), max_length=20, choices=CellScheme.choices, default=CellScheme.LEAD_ASSIST
+    )
+    document_number = models.CharField(_("document number"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    scope = models.TextField(_("scope"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsibility matrix")
+        verbose_name_plural = _("responsibility matrices")
+        ordering = ["document_number", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["document_number", "version"], name="matrix_version_unique"),
+            models.UniqueConstraint(
+                fields=["document_number"],
+                condition=Q(status="effective"),
+                name="matrix_one_effective",
+                violation_error_message=_("A matrix has exactly one effective version."),
+            ),
+            models.UniqueConstraint(
+                fields=["document_number"],
+                condition=Q(status__in=["draft", "in_review", "approved"]),
+                name="matrix_one_open_version",
+                violation_error_message=_("This matrix already has a version in preparation."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="company", status="effective"),
+                name="matrix_one_effective_company_matrix",
+                violation_error_message=_("The company has one effective quality responsibility matrix."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document_number} {self.version_label} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:matrix_detail", args=[self.pk])
+
+    @property
+    def is_company(self):
+        return self.kind == MatrixKind.COMPANY
+
+    @property
+    def allowed_values(self):
+        if self.scheme == CellScheme.RACI:
+            return (CellValue.RESPONSIBLE, CellValue.ACCOUNTABLE, CellValue.CONSULTED, CellValue.INFORMED)
+        return (CellValue.LEAD, CellValue.ASSIST)
+
+
+class MatrixRow(models.Model):
+    """A row of a matrix: an ISO 9001 clause, a process or a work step (矩阵行)."""
+
+    matrix = models.ForeignKey(Matrix, verbose_name=_("matrix"), on_delete=models.CASCADE, related_name="rows")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(_("row kind"), max_length=10, choices=MatrixRowKind.choices, default=MatrixRowKind.CLAUSE)
+    clause = models.ForeignKey(
+        IsoClause, verbose_name=_("clause"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(
+        _("process or work step"), max_length=300, blank=True, help_text=_("For a clause row: an optional note.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix row")
+        verbose_name_plural = _("matrix rows")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matrix", "clause"],
+                name="matrix_row_clause_once",
+                violation_error_message=_("This clause is already a row of the matrix."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="clause", clause__isnull=False) | (~Q(kind="clause") & Q(clause__isnull=True)),
+                name="matrix_row_clause_iff_clause_kind",
+                violation_error_message=_("A clause row names a clause; a process or step row does not."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if self.kind != MatrixRowKind.CLAUSE and not self.text.strip():
+            raise ValidationError({"text": _("Name the process or work step.")})
+
+    @property
+    def label(self):
+        if self.clause_id:
+            note = f" · {self.text}" if self.text else ""
+            return f"{self.clause.number} {self.clause.title}{note}"
+        return self.text
+
+    @property
+    def key(self):
+        """How an import names the row: the clause number, else the text."""
+        return self.clause.number if self.clause_id else self.text
+
+
+class MatrixColumn(models.Model):
+    """A column of a matrix: a department, or a post for a post-level matrix (矩阵列)."""
+
+    matrix = models.ForeignKey(Matrix, verbose_name=_("matrix"), on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix column")
+        verbose_name_plural = _("matrix columns")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=False, post__isnull=True)
+                | Q(department__isnull=True, post__isnull=False),
+                name="matrix_column_department_xor_post",
+                violation_error_message=_("A column is either a department or a post."),
+            ),
+            models.UniqueConstraint(
+                fields=["matrix", "department"],
+                name="matrix_column_department_once",
+                violation_error_message=_("This department is already a column of the matrix."),
+            ),
+            models.UniqueConstraint(
+                fields=["matrix", "post"],
+                name="matrix_column_post_once",
+                violation_error_message=_("This post is already a column of the matrix."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return self.post.title if self.post_id else self.department.name
+
+    @property
+    def key(self):
+        """How an import names the column: the department or post code."""
+        return self.post.code if self.post_id else self.department.code
+
+
+class MatrixCell(models.Model):
+    """The mark where a row meets a column (● lead / ○ assist, or R / A / C / I)."""
+
+    matrix = models.ForeignKey(Matrix, verbose_name=_("matrix"), on_delete=models.CASCADE, related_name="cells")
+    row = models.ForeignKey(MatrixRow, verbose_name=_("row"), on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(MatrixColumn, verbose_name=_("column"), on_delete=models.CASCADE, related_name="cells")
+    value = models.CharField(_("mark"), max_length=10, choices=CellValue.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix cell")
+        verbose_name_plural = _("matrix cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["row", "column"], name="matrix_cell_once", violation_error_message=_("The cell exists already.")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.row_id}×{self.column_id}: {self.symbol}"
+
+    def clean(self):
+        errors = {}
+        if self.row_id and self.row.matrix_id != self.matrix_id:
+            errors["row"] = _("The row belongs to another matrix.")
+        if self.column_id and self.column.matrix_id != self.matrix_id:
+            errors["column"] = _("The column belongs to another matrix.")
+        if self.value and self.matrix_id and self.value not in self.matrix.allowed_values:
+            errors["value"] = _("“%(value)s” is not a mark of this matrix's scheme.") % {
+                "value": self.get_value_display()
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def symbol(self):
+        return CELL_SYMBOL[self.value]
+
+
+# Grey areas (职责灰色地带) ------------------------------------------------------------------------
+
+
+class GreyArea(models.Model):
+    """A recorded grey area (灰色地带) between departments: an overlap (two claim the same thing)
+    or a gap (nobody does it), with an owner and an improvement proposal, kept until resolved.
+
+    ``finding_key`` ties a record to the finding of the grey-area report it came from, so the
+    report shows which findings are recorded already.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=GreyAreaKind.choices)
+    description = models.TextField(_("description"))
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments involved"), blank=True, related_name="grey_areas"
+    )
+    finding_key = models.CharField(_("finding"), max_length=300, blank=True, db_index=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_grey_areas"
+    )
+    proposal = models.TextField(_("improvement proposal"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=GreyAreaStatus.choices, default=GreyAreaStatus.OPEN)
+    resolution = models.TextField(_("resolution note"), blank=True)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[departments])
+
+    class Meta:
+        verbose_name = _("grey area")
+        verbose_name_plural = _("grey areas")
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | ~Q(resolution=""),
+                name="grey_area_resolved_has_note",
+                violation_error_message=_("A resolved grey area says how it was resolved."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="void") | ~Q(void_reason=""),
+                name="grey_area_void_has_reason",
+                violation_error_message=_("A void grey area gives the reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"GA-{self.pk:04d} {self.get_kind_display()}" if self.pk else str(self.get_kind_display())
+
+    def get_absolute_url(self):
+        return reverse("responsibilities:grey_area_detail", args=[self.pk])
+
+    @property
+    def number(self):
+        return f"GA-{self.pk:04d}"
+
+    @property
+    def is_open(self):
+        return self.status in (GreyAreaStatus.OPEN, GreyAreaStatus.IN_PROGRESS)

@@ -66,3 +66,18 @@ def test_organisation_pages_show_the_organisation_sub_navigation(client, org_tre
     assert 'class="subnav inner"' in body
     assert 'href="/org/vacancies/"' in body
     assert 'class="subnav inner"' not in client.get("/").content.decode()
+
+
+def test_the_entry_naming_the_page_wins_over_the_one_naming_its_namespace(registry):
+    from types import SimpleNamespace
+
+    jds = registry.NavItem("JDs", "responsibilities:jd_register", namespace="responsibilities")
+    matrix = registry.NavItem(
+        "Matrix", "responsibilities:matrix", namespace="responsibilities", url_prefixes=("matrix", "grey_area")
+    )
+    items = [jds, matrix]
+    page = SimpleNamespace(namespace="responsibilities", url_name="grey_area_list")
+    assert registry.active_nav_item(items, page) is matrix
+    page = SimpleNamespace(namespace="responsibilities", url_name="jd_detail")
+    assert registry.active_nav_item(items, page) is jds
+    assert registry.active_nav_item(items, None) is None

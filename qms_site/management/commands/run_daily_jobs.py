@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 #: In order: documents take effect before anyone is reminded about them.
 DAILY_JOBS = (
     "activate_due_documents",
+    "activate_due_matrices",
     "remind_overdue_complaints",
     "remind_expiring_qualifications",
 )
