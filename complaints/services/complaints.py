@@ -1,0 +1,749 @@
+"""Every change to a complaint and every move through its workflow (seed 002, 4.2).
+
+registered (first contact, sales) → hand-over to one owner in quality → initial analysis:
+not valid → customer told why → closed only with the customer's written confirmation;
+valid → containment → root cause (5-why, 5M1E categories) → CAPA linked / opened, or an
+approved no-CAPA decision → reply drafted by QA → approved by the quality manager → sent →
+implementation → verification of effectiveness → training of the responsible department →
+closure by the quality manager → follow-up call by sales: satisfied → archived, still unhappy
+→ reopened. Any open complaint can be voided with a reason.
+
+Each move is one function here. It locks the complaint, checks the transition table
+(``choices.COMPLAINT_TRANSITIONS``) and the actor's role, completes the open step, opens the
+next one with its assignee and due time (``DeadlineRule``), writes the timeline event and the
+history, and raises ``WorkflowError`` on an illegal move, changing nothing.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Assignment
+
+from .. import deadlines, permissions
+from ..choices import (
+    COMPLAINT_FINISHED,
+    COMPLAINT_TRANSITIONS,
+    AttachmentKind,
+    CapaSource,
+    CauseCategory,
+    ComplaintStatus,
+    DeadlineStep,
+    FollowUpOutcome,
+    StepKind,
+)
+from ..models import (
+    ChangeTraining,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintStep,
+    FollowUpCall,
+    next_serial,
+)
+from ..signals import training_required
+from ..uploads import validate_upload
+from .capa import capa_open
+from .common import WorkflowError, require, require_text, save_with_history
+
+S = ComplaintStatus
+
+#: The step opened on entering a state: state → (step kind, deadline, start field, who is assigned).
+#: "owner" = the quality owner, "first_contact" = who registered it, None = any quality manager.
+STEP_FOR_STATE = {
+    S.REGISTERED: (StepKind.HANDOVER, DeadlineStep.HANDOVER, "received_at", "first_contact"),
+    S.ANALYSIS: (StepKind.ANALYSIS, DeadlineStep.ANALYSIS, "received_at", "owner"),
+    S.NOT_VALID: (
+        StepKind.CUSTOMER_CONFIRMATION,
+        DeadlineStep.CUSTOMER_CONFIRMATION,
+        "validity_decided_at",
+        "owner",
+    ),
+    S.CONTAINMENT: (StepKind.CONTAINMENT, DeadlineStep.CONTAINMENT, "validity_decided_at", "owner"),
+    S.ROOT_CAUSE: (StepKind.ROOT_CAUSE, DeadlineStep.ROOT_CAUSE, "validity_decided_at", "owner"),
+    S.CAPA_DECISION: (StepKind.CAPA_DECISION, DeadlineStep.ROOT_CAUSE, "validity_decided_at", "owner"),
+    S.NO_CAPA_APPROVAL: (StepKind.NO_CAPA_APPROVAL, DeadlineStep.REPLY, "validity_decided_at", None),
+    S.REPLY_DRAFT: (StepKind.REPLY_DRAFT, DeadlineStep.REPLY, "validity_decided_at", "owner"),
+    S.REPLY_APPROVAL: (StepKind.REPLY_APPROVAL, DeadlineStep.REPLY, "validity_decided_at", None),
+    S.REPLY_SEND: (StepKind.REPLY_SEND, DeadlineStep.REPLY, "validity_decided_at", "owner"),
+    S.IMPLEMENTATION: (StepKind.IMPLEMENTATION, DeadlineStep.IMPLEMENTATION, "reply_sent_at", "owner"),
+    S.VERIFICATION: (StepKind.VERIFICATION, DeadlineStep.VERIFICATION, "implemented_at", "owner"),
+    S.TRAINING: (StepKind.TRAINING, DeadlineStep.TRAINING, "verified_at", "owner"),
+    S.CLOSURE: (StepKind.CLOSURE, DeadlineStep.CLOSURE, "trained_at", None),
+    S.CLOSED: (StepKind.FOLLOW_UP, DeadlineStep.FOLLOW_UP, "closed_at", "first_contact"),
+}
+
+#: Which roles may make each move (checked together with the state).
+QUALITY = "quality"
+QM = "quality_manager"
+SALES = "sales"
+
+
+def _may(actor, who) -> bool:
+    return {
+        QUALITY: permissions.is_quality,
+        QM: permissions.is_quality_manager,
+        SALES: permissions.is_sales,
+    }[who](actor)
+
+
+def _require_role(actor, *who):
+    if not any(_may(actor, w) for w in who):
+        names = {
+            QUALITY: _("the quality department"),
+            QM: _("the quality manager"),
+            SALES: _("sales and customer service"),
+        }
+        raise WorkflowError(_("Only %(who)s may do this.") % {"who": _(" or ").join(str(names[w]) for w in who)})
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    """The complaint re-read under a row lock, so two users cannot move it at once."""
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _check_move(complaint, to_status):
+    if to_status not in COMPLAINT_TRANSITIONS[complaint.status]:
+        raise WorkflowError(
+            _("A complaint in the state “%(state)s” cannot move to “%(to)s”.")
+            % {"state": complaint.get_status_display(), "to": S(to_status).label}
+        )
+
+
+def _expect(complaint, *states):
+    if complaint.status not in states:
+        raise WorkflowError(
+            _("This is not possible while the complaint is in the state “%(state)s”.")
+            % {"state": complaint.get_status_display()}
+        )
+
+
+def _department_of(user):
+    assignment = (
+        Assignment.objects.current()
+        .filter(employee__user=user)
+        .select_related("post")
+        .order_by("kind", "start")
+        .first()
+    )
+    return assignment.post.department if assignment else None
+
+
+def _log(complaint, *, actor, action, comment="", from_status="", to_status="", at=None):
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=at or timezone.now(),
+        comment=comment,
+    )
+
+
+def _open_step(complaint, now, rule_table=None):
+    spec = STEP_FOR_STATE.get(complaint.status)
+    if spec is None:
+        return None
+    kind, deadline_step, start_field, who = spec
+    start = getattr(complaint, start_field) or now
+    # After a reopen the clock of a re-done step starts at the reopen, not at the receipt.
+    if complaint.last_reopened_at and start < complaint.last_reopened_at:
+        start = complaint.last_reopened_at
+    assignee = {"owner": complaint.quality_owner, "first_contact": complaint.registered_by, None: None}[who]
+    step = ComplaintStep(
+        complaint=complaint,
+        kind=kind,
+        assignee=assignee,
+        opened_at=now,
+        due_at=deadlines.due_at(deadline_step, complaint.severity, start, rule_table),
+    )
+    return save_with_history(step, actor=None)
+
+
+def _complete_open_step(complaint, *, actor, now, outcome="", comment=""):
+    step = complaint.steps.filter(completed_at__isnull=True).first()
+    if step is None:
+        return None
+    step.completed_at = now
+    step.completed_by = actor
+    step.outcome = str(outcome)[:200]
+    step.comment = comment
+    return save_with_history(step, actor=actor)
+
+
+def _move(complaint, to_status, *, actor, action, comment="", outcome="", now=None, reason=""):
+    """Move ``complaint`` (already locked, fields already set) to ``to_status``: complete the
+    open step, save, open the next step and log the event."""
+    now = now or timezone.now()
+    _check_move(complaint, to_status)
+    from_status = complaint.status
+    _complete_open_step(complaint, actor=actor, now=now, outcome=outcome, comment=comment)
+    complaint.status = to_status
+    save_with_history(complaint, actor=actor, reason=reason or action)
+    _open_step(complaint, now)
+    _log(complaint, actor=actor, action=action, comment=comment, from_status=from_status, to_status=to_status, at=now)
+    return complaint
+
+
+# Registration and hand-over -----------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_register(*, actor, received_at: datetime.datetime, **fields) -> Complaint:
+    """Record a complaint received by sales or customer service (the first contact owns it)."""
+    require(
+        permissions.can_register_complaint(actor),
+        _("Only sales and customer service register complaints."),
+    )
+    responsible = fields.pop("responsible_departments", None) or []
+    if received_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"received_at": _("The receipt time cannot lie in the future.")})
+    complaint = Complaint(
+        received_at=received_at,
+        registered_by=actor,
+        registering_department=_department_of(actor),
+        status=S.REGISTERED,
+        **fields,
+    )
+    year = timezone.localtime(received_at).year
+    complaint.number = f"CC-{year}-{next_serial(f'CC-{year}'):04d}"
+    complaint.full_clean()
+    try:
+        with transaction.atomic():
+            save_with_history(complaint, actor=actor, reason="registered")
+    except IntegrityError as exc:  # pragma: no cover - the counter row lock prevents this
+        raise WorkflowError(_("The complaint number was taken at the same moment; please save again.")) from exc
+    if responsible:
+        complaint.responsible_departments.set(responsible)
+    _open_step(complaint, timezone.now())
+    _log(complaint, actor=actor, action="register", to_status=S.REGISTERED)
+    return complaint
+
+
+@transaction.atomic
+def complaint_update_details(*, actor, complaint: Complaint, **fields) -> Complaint:
+    """Correct the registered details (first contact before hand-over, quality afterwards)."""
+    complaint = _locked(complaint)
+    if complaint.status in COMPLAINT_FINISHED:
+        raise WorkflowError(_("A closed or void complaint can no longer be changed."))
+    if not (
+        permissions.is_quality(actor) or (complaint.status == S.REGISTERED and complaint.registered_by_id == actor.pk)
+    ):
+        raise WorkflowError(_("You may not change this complaint."))
+    responsible = fields.pop("responsible_departments", None)
+    for name, value in fields.items():
+        setattr(complaint, name, value)
+    save_with_history(complaint, actor=actor, reason="details")
+    if responsible is not None:
+        complaint.responsible_departments.set(responsible)
+    _log(complaint, actor=actor, action="edit")
+    return complaint
+
+
+@transaction.atomic
+def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="") -> Complaint:
+    """The first contact hands the complaint over to one owner in the quality department."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.REGISTERED)
+    if not (complaint.registered_by_id == actor.pk or permissions.is_sales(actor) or permissions.is_quality(actor)):
+        raise WorkflowError(_("Only the first contact, sales or quality may hand the complaint over."))
+    if quality_owner is None or not permissions.is_quality(quality_owner):
+        raise ValidationError({"quality_owner": _("The owner must be a QA engineer or the quality manager.")})
+    now = timezone.now()
+    complaint.quality_owner = quality_owner
+    complaint.handed_over_at = now
+    owner_name = quality_owner.get_full_name() or quality_owner.get_username()
+    return _move(
+        complaint,
+        S.ANALYSIS,
+        actor=actor,
+        action="hand_over",
+        comment=comment,
+        outcome=_("Handed over to %(name)s") % {"name": owner_name},
+        now=now,
+    )
+
+
+@transaction.atomic
+def complaint_assign_step(
+    *, actor, complaint: Complaint, assignee, make_owner: bool = False, comment=""
+) -> ComplaintStep:
+    """Give the open step to someone else (quality only). With ``make_owner`` the assignee, who
+    must belong to quality, also becomes the complaint's owner in quality (a recorded hand-over)."""
+    complaint = _locked(complaint)
+    _require_role(actor, QUALITY)
+    step = complaint.steps.filter(completed_at__isnull=True).first()
+    if step is None:
+        raise WorkflowError(_("The complaint has no open step."))
+    if assignee is None:
+        raise ValidationError({"assignee": _("Choose who takes over the step.")})
+    name = assignee.get_full_name() or assignee.get_username()
+    if make_owner:
+        if not permissions.is_quality(assignee):
+            raise ValidationError({"assignee": _("The owner must be a QA engineer or the quality manager.")})
+        complaint.quality_owner = assignee
+        save_with_history(complaint, actor=actor, reason="owner changed")
+        _log(complaint, actor=actor, action="owner_changed", comment=f"{name} {comment}".strip())
+    step.assignee = assignee
+    save_with_history(step, actor=actor, reason="reassigned")
+    _log(complaint, actor=actor, action="assign", comment=f"{step.get_kind_display()} → {name}. {comment}".strip())
+    return step
+
+
+# Initial analysis -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_decide_validity(
+    *, actor, complaint: Complaint, valid: bool, reasoning: str, responsible_departments=None
+) -> Complaint:
+    """The quality department's initial analysis: is the complaint valid? (due 12 h after receipt).
+
+    Not valid: the reasoning is what the customer is told, and the complaint waits for the
+    customer's written confirmation. Valid: containment starts.
+    """
+    complaint = _locked(complaint)
+    _expect(complaint, S.ANALYSIS)
+    _require_role(actor, QUALITY)
+    reasoning = require_text(reasoning, "reasoning", _("Explain the decision."))
+    now = timezone.now()
+    complaint.is_valid = bool(valid)
+    complaint.validity_reason = reasoning
+    complaint.validity_decided_at = now
+    if not valid and complaint.first_handled_at is None:
+        complaint.first_handled_at = now
+    if responsible_departments is not None:
+        complaint.responsible_departments.set(responsible_departments)
+    return _move(
+        complaint,
+        S.CONTAINMENT if valid else S.NOT_VALID,
+        actor=actor,
+        action="valid" if valid else "not_valid",
+        comment=reasoning,
+        outcome=_("Valid") if valid else _("Not valid"),
+        now=now,
+    )
+
+
+def add_attachment(*, actor, complaint: Complaint, uploaded, kind=AttachmentKind.PHOTO) -> ComplaintAttachment:
+    """Store an uploaded file after checking its size and type by content."""
+    content_type = validate_upload(uploaded)
+    attachment = ComplaintAttachment(
+        complaint=complaint,
+        kind=kind,
+        original_name=(uploaded.name or "file")[:200],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(uploaded.name or "file", uploaded, save=False)
+    return save_with_history(attachment, actor=actor)
+
+
+@transaction.atomic
+def complaint_attach(*, actor, complaint: Complaint, uploaded, kind=AttachmentKind.PHOTO) -> ComplaintAttachment:
+    """Attach a file (photo, customer report …) to a complaint that is not void."""
+    complaint = _locked(complaint)
+    if complaint.status == S.VOID:
+        raise WorkflowError(_("A void complaint takes no more attachments."))
+    if not (permissions.is_quality(actor) or permissions.is_sales(actor) or complaint.registered_by_id == actor.pk):
+        raise WorkflowError(_("You may not add files to this complaint."))
+    attachment = add_attachment(actor=actor, complaint=complaint, uploaded=uploaded, kind=kind)
+    _log(complaint, actor=actor, action="attach", comment=attachment.original_name)
+    return attachment
+
+
+@transaction.atomic
+def complaint_confirm_not_valid(*, actor, complaint: Complaint, confirmation, comment="") -> Complaint:
+    """Close a not-valid complaint with the customer's written confirmation attached."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.NOT_VALID)
+    _require_role(actor, QUALITY, SALES)
+    if confirmation is None:
+        raise ValidationError({"confirmation": _("Attach the customer's written confirmation.")})
+    attachment = add_attachment(
+        actor=actor, complaint=complaint, uploaded=confirmation, kind=AttachmentKind.CUSTOMER_CONFIRMATION
+    )
+    now = timezone.now()
+    complaint.closed_at = now
+    complaint.first_closed_at = complaint.first_closed_at or now
+    return _move(
+        complaint,
+        S.CLOSED,
+        actor=actor,
+        action="confirmed_not_valid",
+        comment=comment or attachment.original_name,
+        outcome=_("Customer confirmed in writing"),
+        now=now,
+    )
+
+
+# Valid complaint: containment, root cause, CAPA ----------------------------------------------
+
+
+@transaction.atomic
+def complaint_contain(
+    *,
+    actor,
+    complaint: Complaint,
+    stock: str,
+    wip: str,
+    shipped: str,
+    stop_line_notice: bool = False,
+    disposition: str = "",
+    comment="",
+) -> Complaint:
+    """Record the containment of stock, work in progress and shipped goods (due 24 h after the
+    validity decision), with an optional stop-line notice and the nonconforming disposition."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CONTAINMENT)
+    _require_role(actor, QUALITY)
+    stock, wip, shipped = ((text or "").strip() for text in (stock, wip, shipped))
+    if not any((stock, wip, shipped)):
+        raise ValidationError(_("Record what was done for stock, work in progress or shipped goods."))
+    now = timezone.now()
+    complaint.containment_stock = stock
+    complaint.containment_wip = wip
+    complaint.containment_shipped = shipped
+    complaint.stop_line_notice = bool(stop_line_notice)
+    complaint.nonconforming_disposition = (disposition or "").strip()
+    complaint.contained_at = now
+    complaint.first_handled_at = complaint.first_handled_at or now
+    return _move(
+        complaint, S.ROOT_CAUSE, actor=actor, action="contain", comment=comment, outcome=_("Contained"), now=now
+    )
+
+
+@transaction.atomic
+def complaint_record_root_cause(
+    *, actor, complaint: Complaint, whys: list[str], categories: list[str], root_cause: str, comment=""
+) -> Complaint:
+    """Record the root-cause analysis: up to five whys and the 5M1E cause categories."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.ROOT_CAUSE)
+    _require_role(actor, QUALITY)
+    whys = [(w or "").strip() for w in whys][:5]
+    if not any(whys):
+        raise ValidationError({"why_1": _("Ask at least the first why.")})
+    valid_categories = set(CauseCategory.values)
+    if not categories or any(c not in valid_categories for c in categories):
+        raise ValidationError({"cause_categories": _("Choose at least one cause category.")})
+    complaint.root_cause = require_text(root_cause, "root_cause", _("State the root cause."))
+    for i in range(5):
+        setattr(complaint, f"why_{i + 1}", whys[i] if i < len(whys) else "")
+    complaint.cause_categories = list(categories)
+    return _move(
+        complaint, S.CAPA_DECISION, actor=actor, action="root_cause", comment=comment, outcome=_("Root cause found")
+    )
+
+
+@transaction.atomic
+def complaint_link_capa(*, actor, complaint: Complaint, capa, comment="") -> Complaint:
+    """Answer the complaint with an existing CAPA (one CAPA may answer several complaints)."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CAPA_DECISION)
+    _require_role(actor, QUALITY)
+    if capa.status in ("closed", "void"):
+        raise WorkflowError(_("A closed or void CAPA cannot take on a complaint."))
+    complaint.capas.add(capa)
+    return _move(
+        complaint, S.REPLY_DRAFT, actor=actor, action="capa_linked", comment=comment or capa.number, outcome=capa.number
+    )
+
+
+@transaction.atomic
+def complaint_open_capa(
+    *, actor, complaint: Complaint, title: str, problem_statement: str, department=None, owner=None
+):
+    """Open a new CAPA for the complaint, carrying over its root cause; returns the CAPA."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CAPA_DECISION)
+    _require_role(actor, QUALITY)
+    capa = capa_open(
+        actor=actor,
+        source=CapaSource.COMPLAINT,
+        title=title,
+        problem_statement=problem_statement,
+        department=department,
+        owner=owner or actor,
+        complaints=[complaint],
+    )
+    _move(complaint, S.REPLY_DRAFT, actor=actor, action="capa_opened", comment=capa.number, outcome=capa.number)
+    return capa
+
+
+@transaction.atomic
+def complaint_propose_no_capa(*, actor, complaint: Complaint, reasoning: str) -> Complaint:
+    """Propose that no CAPA is needed, with the risk reasoning; the quality manager decides."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CAPA_DECISION)
+    _require_role(actor, QUALITY)
+    complaint.no_capa_reasoning = require_text(reasoning, "reasoning", _("Give the risk reasoning."))
+    return _move(complaint, S.NO_CAPA_APPROVAL, actor=actor, action="no_capa_proposed", comment=reasoning)
+
+
+@transaction.atomic
+def complaint_decide_no_capa(*, actor, complaint: Complaint, approve: bool, comment="") -> Complaint:
+    """The quality manager approves the no-CAPA decision, or sends it back for a CAPA."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.NO_CAPA_APPROVAL)
+    _require_role(actor, QM)
+    now = timezone.now()
+    if approve:
+        complaint.no_capa_approved_by = actor
+        complaint.no_capa_approved_at = now
+        return _move(
+            complaint,
+            S.REPLY_DRAFT,
+            actor=actor,
+            action="no_capa_approved",
+            comment=comment,
+            outcome=_("Approved"),
+            now=now,
+        )
+    require_text(comment, "comment", _("Say why a CAPA is needed."))
+    return _move(
+        complaint,
+        S.CAPA_DECISION,
+        actor=actor,
+        action="no_capa_rejected",
+        comment=comment,
+        outcome=_("Rejected"),
+        now=now,
+    )
+
+
+# Reply to the customer ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_submit_reply(*, actor, complaint: Complaint, text: str) -> Complaint:
+    """QA drafts the reply to the customer and submits it to the quality manager."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.REPLY_DRAFT)
+    _require_role(actor, QUALITY)
+    complaint.reply_text = require_text(text, "text", _("Write the reply."))
+    return _move(complaint, S.REPLY_APPROVAL, actor=actor, action="reply_submitted", outcome=_("Submitted"))
+
+
+@transaction.atomic
+def complaint_decide_reply(*, actor, complaint: Complaint, approve: bool, comment="") -> Complaint:
+    """The quality manager approves the reply, or returns it with a comment."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.REPLY_APPROVAL)
+    _require_role(actor, QM)
+    now = timezone.now()
+    if approve:
+        complaint.reply_approved_by = actor
+        complaint.reply_approved_at = now
+        return _move(
+            complaint,
+            S.REPLY_SEND,
+            actor=actor,
+            action="reply_approved",
+            comment=comment,
+            outcome=_("Approved"),
+            now=now,
+        )
+    require_text(comment, "comment", _("Say what must change in the reply."))
+    return _move(
+        complaint, S.REPLY_DRAFT, actor=actor, action="reply_returned", comment=comment, outcome=_("Returned"), now=now
+    )
+
+
+@transaction.atomic
+def complaint_send_reply(*, actor, complaint: Complaint, comment="") -> Complaint:
+    """Record that the approved reply went to the customer (the 48-hour deadline ends here)."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.REPLY_SEND)
+    _require_role(actor, QUALITY, SALES)
+    now = timezone.now()
+    complaint.reply_sent_at = now
+    return _move(
+        complaint, S.IMPLEMENTATION, actor=actor, action="reply_sent", comment=comment, outcome=_("Sent"), now=now
+    )
+
+
+# Implementation, verification, training, closure ------------------------------------------------
+
+
+@transaction.atomic
+def complaint_record_implementation(*, actor, complaint: Complaint, summary: str) -> Complaint:
+    complaint = _locked(complaint)
+    _expect(complaint, S.IMPLEMENTATION)
+    _require_role(actor, QUALITY)
+    complaint.implementation_summary = require_text(summary, "summary", _("Describe what was implemented."))
+    complaint.implemented_at = timezone.now()
+    return _move(
+        complaint, S.VERIFICATION, actor=actor, action="implemented", comment=summary, outcome=_("Implemented")
+    )
+
+
+@transaction.atomic
+def complaint_verify(*, actor, complaint: Complaint, effective: bool, result: str) -> Complaint:
+    """QA verifies the effectiveness; not effective sends the complaint back to implementation."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.VERIFICATION)
+    _require_role(actor, QUALITY)
+    result = require_text(result, "result", _("Describe how effectiveness was verified and what was found."))
+    complaint.verification_result = result
+    if effective:
+        complaint.verified_at = timezone.now()
+        return _move(complaint, S.TRAINING, actor=actor, action="verified", comment=result, outcome=_("Effective"))
+    return _move(
+        complaint, S.IMPLEMENTATION, actor=actor, action="not_effective", comment=result, outcome=_("Not effective")
+    )
+
+
+def _announce_training(*, source, department, topic, actor, due_date):
+    transaction.on_commit(
+        lambda: training_required.send(
+            sender=type(source), source=source, department=department, topic=topic, actor=actor, due_date=due_date
+        )
+    )
+
+
+@transaction.atomic
+def complaint_record_training(
+    *, actor, complaint: Complaint, department, topic: str, due_date: datetime.date | None = None, note=""
+) -> ChangeTraining:
+    """Record that the responsible department is trained on the change; the training module
+    receives ``training_required`` and creates the training need."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.TRAINING)
+    _require_role(actor, QUALITY)
+    if department is None:
+        raise ValidationError({"department": _("Choose the department to train.")})
+    topic = require_text(topic, "topic", _("Name the topic of the training."))
+    training = ChangeTraining(
+        complaint=complaint, department=department, topic=topic, due_date=due_date, note=note, recorded_by=actor
+    )
+    save_with_history(training, actor=actor)
+    complaint.trained_at = timezone.now()
+    complaint.responsible_departments.add(department)
+    _move(complaint, S.CLOSURE, actor=actor, action="training", comment=f"{department.name}: {topic}", outcome=topic)
+    _announce_training(source=complaint, department=department, topic=topic, actor=actor, due_date=due_date)
+    return training
+
+
+@transaction.atomic
+def complaint_close(*, actor, complaint: Complaint, approve: bool = True, comment="") -> Complaint:
+    """The quality manager closes the complaint (or returns it to the training step)."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CLOSURE)
+    _require_role(actor, QM)
+    now = timezone.now()
+    if not approve:
+        require_text(comment, "comment", _("Say what is missing."))
+        return _move(
+            complaint,
+            S.TRAINING,
+            actor=actor,
+            action="closure_returned",
+            comment=comment,
+            outcome=_("Returned"),
+            now=now,
+        )
+    complaint.closed_at = now
+    complaint.first_closed_at = complaint.first_closed_at or now
+    return _move(complaint, S.CLOSED, actor=actor, action="closed", comment=comment, outcome=_("Closed"), now=now)
+
+
+@transaction.atomic
+def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", called_at=None) -> FollowUpCall:
+    """Sales calls the customer after closure: satisfied → archived; still unhappy → reopened."""
+    complaint = _locked(complaint)
+    _expect(complaint, S.CLOSED)
+    _require_role(actor, SALES)
+    if outcome not in FollowUpOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the call.")})
+    now = timezone.now()
+    call = FollowUpCall(complaint=complaint, called_at=called_at or now, called_by=actor, outcome=outcome, note=note)
+    save_with_history(call, actor=actor)
+    if outcome == FollowUpOutcome.SATISFIED:
+        complaint.archived_at = now
+        _move(
+            complaint,
+            S.ARCHIVED,
+            actor=actor,
+            action="archived",
+            comment=note,
+            outcome=call.get_outcome_display(),
+            now=now,
+        )
+    else:
+        require_text(note, "note", _("Note what the customer is still unhappy about."))
+        complaint.reopen_count += 1
+        complaint.last_reopened_at = now
+        target = S.ROOT_CAUSE if complaint.is_valid else S.ANALYSIS
+        _move(
+            complaint, target, actor=actor, action="reopened", comment=note, outcome=call.get_outcome_display(), now=now
+        )
+    return call
+
+
+@transaction.atomic
+def complaint_void(*, actor, complaint: Complaint, reason: str) -> Complaint:
+    """Void a complaint entered by mistake (never deleted)."""
+    complaint = _locked(complaint)
+    if complaint.status in COMPLAINT_FINISHED:
+        raise WorkflowError(_("A closed or void complaint cannot be voided."))
+    require(permissions.can_void_complaint(actor, complaint), _("Only the quality manager may void this complaint."))
+    complaint.void_reason = require_text(reason, "reason", _("Give a reason."))
+    complaint.voided_at = timezone.now()
+    return _move(complaint, S.VOID, actor=actor, action="void", comment=reason, outcome=_("Void"))
+
+
+#: Forms the detail page offers in each state (the services check again).
+ACTIONS_BY_STATE = {
+    S.REGISTERED: ["hand_over"],
+    S.ANALYSIS: ["validity"],
+    S.NOT_VALID: ["confirm_not_valid"],
+    S.CONTAINMENT: ["contain"],
+    S.ROOT_CAUSE: ["root_cause"],
+    S.CAPA_DECISION: ["open_capa", "link_capa", "no_capa"],
+    S.NO_CAPA_APPROVAL: ["decide_no_capa"],
+    S.REPLY_DRAFT: ["reply"],
+    S.REPLY_APPROVAL: ["decide_reply"],
+    S.REPLY_SEND: ["send_reply"],
+    S.IMPLEMENTATION: ["implement"],
+    S.VERIFICATION: ["verify"],
+    S.TRAINING: ["training"],
+    S.CLOSURE: ["close"],
+    S.CLOSED: ["follow_up"],
+}
+
+#: Who may use each form: action → roles.
+ACTION_ROLES = {
+    "hand_over": (SALES, QUALITY),
+    "validity": (QUALITY,),
+    "confirm_not_valid": (QUALITY, SALES),
+    "contain": (QUALITY,),
+    "root_cause": (QUALITY,),
+    "open_capa": (QUALITY,),
+    "link_capa": (QUALITY,),
+    "no_capa": (QUALITY,),
+    "decide_no_capa": (QM,),
+    "reply": (QUALITY,),
+    "decide_reply": (QM,),
+    "send_reply": (QUALITY, SALES),
+    "implement": (QUALITY,),
+    "verify": (QUALITY,),
+    "training": (QUALITY,),
+    "close": (QM,),
+    "follow_up": (SALES,),
+}
+
+
+def allowed_actions(user, complaint) -> list[str]:
+    """The forms ``user`` may use on ``complaint`` now (for display; the services decide)."""
+    names = []
+    for name in ACTIONS_BY_STATE.get(complaint.status, []):
+        roles = ACTION_ROLES[name]
+        if any(_may(user, r) for r in roles) or (name == "hand_over" and complaint.registered_by_id == user.pk):
+            names.append(name)
+    return names

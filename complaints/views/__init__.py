@@ -1,0 +1,1 @@
+"""Views of the complaints app, one module per area: complaints, CAPAs, customers."""
