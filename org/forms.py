@@ -102,16 +102,30 @@ class LeaveForm(forms.Form):
 
 
 class AssignmentForm(forms.ModelForm):
+    qualification_exception_reason = forms.CharField(
+        label=_("qualification exception: reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a special post whose qualification the employee does not hold yet: why they may "
+            "take it up anyway. Kept in the history."
+        ),
+    )
+
     class Meta:
         model = Assignment
         fields = ["employee", "kind", "start", "end", "note"]
         widgets = DATE_WIDGETS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_grant_exception=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = Employee.objects.filter(
             Q(leaving_date__isnull=True) | Q(leaving_date__gte=today())
         )
+        if not may_grant_exception:
+            # Only HR may let someone take up a special post without its qualification.
+            del self.fields["qualification_exception_reason"]
 
 
 class AssignmentEndForm(forms.Form):

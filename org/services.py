@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .hooks import run_assignment_checks
 from .models import Assignment, Department, Employee, Post, PostRelation, today
 from .signals import post_closed
 
@@ -276,9 +277,21 @@ def _check_assignment(assignment: Assignment):
 
 @transaction.atomic
 def assignment_create(
-    *, actor, employee: Employee, post: Post, kind="primary", start=None, end=None, note="", end_reason=""
+    *,
+    actor,
+    employee: Employee,
+    post: Post,
+    kind="primary",
+    start=None,
+    end=None,
+    note="",
+    end_reason="",
+    qualification_exception_reason="",
 ) -> Assignment:
-    """Put an employee on a post. Refused, with the names in the way, if the seats are full.
+    """Put an employee on a post. Refused, with the names in the way, if the seats are full,
+    or by a check of a higher app (``hooks.ASSIGNMENT_CHECKS``, e.g. the qualification gate of
+    special posts, which HR may pass with ``qualification_exception_reason``, kept in the
+    history).
 
     A past assignment can be recorded in one step with its ``end`` and ``end_reason``.
     """
@@ -287,7 +300,9 @@ def assignment_create(
     )
     assignment.full_clean()
     _check_assignment(assignment)
-    return save_with_history(assignment, actor=actor)
+    save_with_history(assignment, actor=actor, reason=qualification_exception_reason)
+    run_assignment_checks(assignment, actor=actor, exception_reason=qualification_exception_reason)
+    return assignment
 
 
 @transaction.atomic

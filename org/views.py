@@ -427,6 +427,10 @@ class AssignmentCreateView(PostEditMixin, ServiceFormView):
     def get_initial(self):
         return {"start": today()}
 
+    def get_form_kwargs(self):
+        may_grant = self.post_obj.is_special and can_manage_organisation(self.request.user)
+        return super().get_form_kwargs() | {"may_grant_exception": may_grant}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Assign someone to %(post)s") % {"post": self.post_obj}, **kwargs)
 

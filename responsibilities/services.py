@@ -33,6 +33,7 @@ from .models import (
     validate_key_responsibilities,
     validate_kpi_weights,
 )
+from .signals import jd_effective
 
 JD_TEXT_FIELDS = (
     "summary",
@@ -320,6 +321,7 @@ def _make_effective(jd, *, actor):
         save_with_history(old, actor=actor, reason=_("Superseded by %(v)s") % {"v": jd.version_label})
     _move(jd, DocumentStatus.EFFECTIVE)
     save_with_history(jd, actor=actor, reason=_("Took effect"))
+    transaction.on_commit(lambda: jd_effective.send(sender=JobDescription, jd=jd, actor=actor), robust=True)
 
 
 @transaction.atomic
