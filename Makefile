@@ -9,6 +9,8 @@ PORT ?= 8000
 
 .PHONY: demo test setup system-packages serve lint format bench messages clean-venv
 
+# The demo company's name in page footers and print headers (an operator sets their own).
+demo: export QMS_COMPANY_NAME ?= 常州瑞拓汽车零部件有限公司
 demo: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
@@ -50,7 +52,7 @@ messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 
 bench: setup
-	$(BIN)/python bench/chart_bench.py
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)

@@ -28,6 +28,9 @@ ROLE_PERMISSIONS = {
 def sync_role_permissions(**kwargs):
     """Give every role group exactly the permissions listed above (idempotent)."""
     everything = Permission.objects.select_related("content_type")
+    # Every role exists as a group, also after a ``flush`` (tests) wiped the migration's rows.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
         if "*" in wanted:

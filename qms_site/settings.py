@@ -152,6 +152,10 @@ STORAGES = {
 
 # One cache shared by every server process and host (the public survey form's rate limit
 # lives here): a table in the database. ``manage.py createcachetable`` creates it.
+#: The site's public address for links in e-mails sent by scheduled commands, e.g.
+#: https://qms.example.com (requests build their links themselves).
+QMS_SITE_URL = os.environ.get("QMS_SITE_URL", "").rstrip("/")
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

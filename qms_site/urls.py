@@ -16,6 +16,10 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("me/", MyJobDescriptionView.as_view(), name="my_jd"),
     path("responsibilities/", include("responsibilities.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("training/", include("training.urls")),
+    path("satisfaction/", include("satisfaction.urls")),
+    path("survey/", include("satisfaction.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
 ]

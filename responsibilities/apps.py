@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def ensure_reference_data(sender, apps=None, **kwargs):
+    """The ISO 9001 clauses are reference data: loaded by a migration, and put back after
+    every ``migrate`` or ``flush`` (tests flush the database between transactional tests)."""
+    from .iso_clauses import load_iso_clauses
+
+    load_iso_clauses(apps)
 
 
 class ResponsibilitiesConfig(AppConfig):
@@ -7,6 +16,7 @@ class ResponsibilitiesConfig(AppConfig):
     verbose_name = _("Responsibilities")
 
     def ready(self):
+        post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="responsibilities.reference_data")
         from org.selectors import OPEN_ITEM_PROVIDERS
         from org.signals import post_closed
 

@@ -969,13 +969,14 @@ def bigger_org(org_tree):
 
 #: Page → the most queries it may take, whatever the size of the organisation.
 #: An HTML page starts with 6: session, user, the user's groups and permissions (3), and the
-#: employee named in the header.
+#: employee named in the header; the modules' menu entries add 3 for HR (head posts held, own
+#: departments, own survey campaigns), the same whatever the size of the organisation.
 QUERY_BOUNDS = {
-    "org:chart": 9,
-    "org:post_list": 10,
-    "org:department_list": 10,
-    "org:employee_list": 9,
-    "org:vacancy_list": 9,
+    "org:chart": 12,
+    "org:post_list": 13,
+    "org:department_list": 13,
+    "org:employee_list": 12,
+    "org:vacancy_list": 12,
     "org:post_export": 5,
 }
 PAGES_COUNTED = sorted(QUERY_BOUNDS)

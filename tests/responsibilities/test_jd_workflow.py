@@ -341,7 +341,14 @@ def test_approving_renders_the_issued_pdf_after_commit(org_tree, hr_user, django
     services.jd_submit(actor=hr_user, jd=jd)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.jd_approve(actor=org_tree.prod_head, jd=jd)
-    assert len(callbacks) == 1
+    jd.refresh_from_db()
+    assert not jd.pdf
+    # Two callbacks: the issued PDF is stored and the "took effect" signal goes out.
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    jd.refresh_from_db()
+    assert jd.pdf
 
 
 def test_an_effective_date_in_the_past_is_refused(org_tree, hr_user):

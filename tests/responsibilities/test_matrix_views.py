@@ -23,6 +23,18 @@ from tests.responsibilities.matrix_fixtures import (  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    """Messages are compared with the English source strings: pages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
 COMPANY = reverse("responsibilities:matrix")
 
 

@@ -4,6 +4,7 @@ Run it from cron, e.g. every Monday morning. ``--base-url`` puts a full link to 
 description” into the mail (the command has no request to take the address from).
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -18,7 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--department", help="Only this department (code) and the departments below it.")
-        parser.add_argument("--base-url", default="", help="The site's address, e.g. https://qms.example.com")
+        parser.add_argument(
+            "--base-url",
+            default=settings.QMS_SITE_URL,
+            help="The site's address, e.g. https://qms.example.com (default: QMS_SITE_URL)",
+        )
 
     def handle(self, *args, department=None, base_url="", **options):
         department_ids = None
