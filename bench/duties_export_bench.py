@@ -22,12 +22,13 @@ for any size), at most ``MAX_SECONDS`` median and at most ``MAX_PEAK_MB`` of mem
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench-duties"
@@ -43,19 +44,7 @@ REASON = "duties_export_bench"
 
 
 def setup_django(fresh):
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "static").mkdir(exist_ok=True)
-    database = BENCH_DIR / "db.sqlite3"
-    if fresh:
-        database.unlink(missing_ok=True)
-    os.environ["QMS_VAR_DIR"] = str(BENCH_DIR)
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qms_site.settings"
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    harness.setup_django(BENCH_DIR, fresh)
 
 
 def build_data():

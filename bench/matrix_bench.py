@@ -20,11 +20,10 @@ grid; the large page under ``MAX_PAGE_SECONDS`` and the workbook under ``MAX_XLS
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench-matrix"
@@ -37,37 +36,12 @@ MAX_XLSX_SECONDS = 2.0
 
 
 def setup_django(fresh):
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "static").mkdir(exist_ok=True)
-    database = BENCH_DIR / "db.sqlite3"
-    if fresh:
-        database.unlink(missing_ok=True)
-    os.environ["QMS_VAR_DIR"] = str(BENCH_DIR)
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qms_site.settings"
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    harness.setup_django(BENCH_DIR, fresh)
 
 
 def measure(client, url):
-    """(queries, median seconds, bytes) of ``RUNS`` requests after a warm-up."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}")
-    times, queries = [], set()
-    for _run in range(RUNS):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-        queries.add(len(captured.captured_queries))
-    return max(queries), statistics.median(times), len(response.content)
+    queries, seconds, response = harness.measure(client, url, RUNS)
+    return queries, seconds, len(response.content)
 
 
 def build():
