@@ -514,7 +514,7 @@ class EventListView(TemplateView):
         status = self.request.GET.get("status", "")
         if status in EventStatus.values:
             events = events.filter(status=status)
-        page = Paginator(events, 50).get_page(self.request.GET.get("page"))
+        page = Paginator(events.order_by("-date", "-pk"), 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page,
             status=status,
