@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from org.pdf import STATIC_SCHEME, render_pdf
 from org.spreadsheet import new_workbook, table_sheet, workbook_bytes
@@ -31,7 +32,7 @@ def summary_xlsx(summary: Summary) -> bytes:
     figures = [
         (_("Complaints received"), summary.total),
         (_("Voided (not counted)"), summary.voided),
-        (_("Valid"), summary.validity["valid"]),
+        (pgettext("complaint validity", "Valid"), summary.validity["valid"]),
         (_("Not valid"), summary.validity["not_valid"]),
         (_("Validity not yet decided"), summary.validity["undecided"]),
         (_("Urgent"), summary.by_severity["urgent"]),

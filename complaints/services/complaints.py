@@ -16,10 +16,12 @@ history, and raises ``WorkflowError`` on an illegal move, changing nothing.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override, pgettext_lazy
 
 from org.models import Assignment
 
@@ -164,13 +166,20 @@ def _open_step(complaint, now, rule_table=None):
     return save_with_history(step, actor=None)
 
 
+def in_company_language(render):
+    """``render()`` with the company's language active (texts stored in records)."""
+    with override(settings.LANGUAGE_CODE):
+        return render()
+
+
 def _complete_open_step(complaint, *, actor, now, outcome="", comment=""):
     step = complaint.steps.filter(completed_at__isnull=True).first()
     if step is None:
         return None
     step.completed_at = now
     step.completed_by = actor
-    step.outcome = str(outcome)[:200]
+    # The step log is a company record: written in the company's language, whoever acts.
+    step.outcome = in_company_language(lambda: str(outcome))[:200]
     step.comment = comment
     return save_with_history(step, actor=actor)
 
@@ -263,7 +272,7 @@ def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="
         actor=actor,
         action="hand_over",
         comment=comment,
-        outcome=_("Handed over to %(name)s") % {"name": owner_name},
+        outcome=in_company_language(lambda: _("Handed over to %(name)s") % {"name": owner_name}),
         now=now,
     )
 
@@ -324,7 +333,7 @@ def complaint_decide_validity(
         actor=actor,
         action="valid" if valid else "not_valid",
         comment=reasoning,
-        outcome=_("Valid") if valid else _("Not valid"),
+        outcome=pgettext_lazy("complaint validity", "Valid") if valid else gettext_lazy("Not valid"),
         now=now,
     )
 
@@ -377,7 +386,7 @@ def complaint_confirm_not_valid(*, actor, complaint: Complaint, confirmation, co
         actor=actor,
         action="confirmed_not_valid",
         comment=comment or attachment.original_name,
-        outcome=_("Customer confirmed in writing"),
+        outcome=gettext_lazy("Customer confirmed in writing"),
         now=now,
     )
 
@@ -414,7 +423,13 @@ def complaint_contain(
     complaint.contained_at = now
     complaint.first_handled_at = complaint.first_handled_at or now
     return _move(
-        complaint, S.ROOT_CAUSE, actor=actor, action="contain", comment=comment, outcome=_("Contained"), now=now
+        complaint,
+        S.ROOT_CAUSE,
+        actor=actor,
+        action="contain",
+        comment=comment,
+        outcome=gettext_lazy("Contained"),
+        now=now,
     )
 
 
@@ -437,7 +452,12 @@ def complaint_record_root_cause(
         setattr(complaint, f"why_{i + 1}", whys[i] if i < len(whys) else "")
     complaint.cause_categories = list(categories)
     return _move(
-        complaint, S.CAPA_DECISION, actor=actor, action="root_cause", comment=comment, outcome=_("Root cause found")
+        complaint,
+        S.CAPA_DECISION,
+        actor=actor,
+        action="root_cause",
+        comment=comment,
+        outcome=gettext_lazy("Root cause found"),
     )
 
 
@@ -502,7 +522,7 @@ def complaint_decide_no_capa(*, actor, complaint: Complaint, approve: bool, comm
             actor=actor,
             action="no_capa_approved",
             comment=comment,
-            outcome=_("Approved"),
+            outcome=gettext_lazy("Approved"),
             now=now,
         )
     require_text(comment, "comment", _("Say why a CAPA is needed."))
@@ -512,7 +532,7 @@ def complaint_decide_no_capa(*, actor, complaint: Complaint, approve: bool, comm
         actor=actor,
         action="no_capa_rejected",
         comment=comment,
-        outcome=_("Rejected"),
+        outcome=gettext_lazy("Rejected"),
         now=now,
     )
 
@@ -527,7 +547,7 @@ def complaint_submit_reply(*, actor, complaint: Complaint, text: str) -> Complai
     _expect(complaint, S.REPLY_DRAFT)
     _require_role(actor, QUALITY)
     complaint.reply_text = require_text(text, "text", _("Write the reply."))
-    return _move(complaint, S.REPLY_APPROVAL, actor=actor, action="reply_submitted", outcome=_("Submitted"))
+    return _move(complaint, S.REPLY_APPROVAL, actor=actor, action="reply_submitted", outcome=gettext_lazy("Submitted"))
 
 
 @transaction.atomic
@@ -546,12 +566,18 @@ def complaint_decide_reply(*, actor, complaint: Complaint, approve: bool, commen
             actor=actor,
             action="reply_approved",
             comment=comment,
-            outcome=_("Approved"),
+            outcome=gettext_lazy("Approved"),
             now=now,
         )
     require_text(comment, "comment", _("Say what must change in the reply."))
     return _move(
-        complaint, S.REPLY_DRAFT, actor=actor, action="reply_returned", comment=comment, outcome=_("Returned"), now=now
+        complaint,
+        S.REPLY_DRAFT,
+        actor=actor,
+        action="reply_returned",
+        comment=comment,
+        outcome=gettext_lazy("Returned"),
+        now=now,
     )
 
 
@@ -564,7 +590,13 @@ def complaint_send_reply(*, actor, complaint: Complaint, comment="") -> Complain
     now = timezone.now()
     complaint.reply_sent_at = now
     return _move(
-        complaint, S.IMPLEMENTATION, actor=actor, action="reply_sent", comment=comment, outcome=_("Sent"), now=now
+        complaint,
+        S.IMPLEMENTATION,
+        actor=actor,
+        action="reply_sent",
+        comment=comment,
+        outcome=gettext_lazy("Sent"),
+        now=now,
     )
 
 
@@ -579,7 +611,12 @@ def complaint_record_implementation(*, actor, complaint: Complaint, summary: str
     complaint.implementation_summary = require_text(summary, "summary", _("Describe what was implemented."))
     complaint.implemented_at = timezone.now()
     return _move(
-        complaint, S.VERIFICATION, actor=actor, action="implemented", comment=summary, outcome=_("Implemented")
+        complaint,
+        S.VERIFICATION,
+        actor=actor,
+        action="implemented",
+        comment=summary,
+        outcome=gettext_lazy("Implemented"),
     )
 
 
@@ -593,9 +630,16 @@ def complaint_verify(*, actor, complaint: Complaint, effective: bool, result: st
     complaint.verification_result = result
     if effective:
         complaint.verified_at = timezone.now()
-        return _move(complaint, S.TRAINING, actor=actor, action="verified", comment=result, outcome=_("Effective"))
+        return _move(
+            complaint, S.TRAINING, actor=actor, action="verified", comment=result, outcome=gettext_lazy("Effective")
+        )
     return _move(
-        complaint, S.IMPLEMENTATION, actor=actor, action="not_effective", comment=result, outcome=_("Not effective")
+        complaint,
+        S.IMPLEMENTATION,
+        actor=actor,
+        action="not_effective",
+        comment=result,
+        outcome=gettext_lazy("Not effective"),
     )
 
 
@@ -645,12 +689,14 @@ def complaint_close(*, actor, complaint: Complaint, approve: bool = True, commen
             actor=actor,
             action="closure_returned",
             comment=comment,
-            outcome=_("Returned"),
+            outcome=gettext_lazy("Returned"),
             now=now,
         )
     complaint.closed_at = now
     complaint.first_closed_at = complaint.first_closed_at or now
-    return _move(complaint, S.CLOSED, actor=actor, action="closed", comment=comment, outcome=_("Closed"), now=now)
+    return _move(
+        complaint, S.CLOSED, actor=actor, action="closed", comment=comment, outcome=gettext_lazy("Closed"), now=now
+    )
 
 
 @transaction.atomic
@@ -672,7 +718,7 @@ def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", c
             actor=actor,
             action="archived",
             comment=note,
-            outcome=call.get_outcome_display(),
+            outcome=FollowUpOutcome(call.outcome).label,
             now=now,
         )
     else:
@@ -681,7 +727,13 @@ def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", c
         complaint.last_reopened_at = now
         target = S.ROOT_CAUSE if complaint.is_valid else S.ANALYSIS
         _move(
-            complaint, target, actor=actor, action="reopened", comment=note, outcome=call.get_outcome_display(), now=now
+            complaint,
+            target,
+            actor=actor,
+            action="reopened",
+            comment=note,
+            outcome=FollowUpOutcome(call.outcome).label,
+            now=now,
         )
     return call
 
@@ -695,7 +747,7 @@ def complaint_void(*, actor, complaint: Complaint, reason: str) -> Complaint:
     require(permissions.can_void_complaint(actor, complaint), _("Only the quality manager may void this complaint."))
     complaint.void_reason = require_text(reason, "reason", _("Give a reason."))
     complaint.voided_at = timezone.now()
-    return _move(complaint, S.VOID, actor=actor, action="void", comment=reason, outcome=_("Void"))
+    return _move(complaint, S.VOID, actor=actor, action="void", comment=reason, outcome=gettext_lazy("Void"))
 
 
 #: Forms the detail page offers in each state (the services check again).

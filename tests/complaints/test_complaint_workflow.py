@@ -395,3 +395,17 @@ def test_quality_reassigns_the_open_step_and_hands_over_ownership(cx, make_compl
     # Later steps go to the new owner.
     advance(cx, complaint, "root_cause")
     assert complaint.steps.get(completed_at__isnull=True).assignee == cx.qm
+
+
+def test_step_log_is_written_in_the_company_language_whoever_acts(cx, make_complaint):
+    """The step log is a company record: an English-speaking QA engineer's decision reads in
+    Chinese (the company's language) like everyone else's."""
+    from django.conf import settings
+    from django.utils import translation
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    complaint = make_complaint(to="analysis")
+    with translation.override("en"):
+        services.complaint_decide_validity(actor=cx.qa, complaint=complaint, valid=True, reasoning="尺寸超差，属实")
+    step = complaint.steps.exclude(outcome="").order_by("-completed_at", "-pk").first()
+    assert step.outcome == "有效"
