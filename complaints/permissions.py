@@ -15,7 +15,7 @@ check these rules again on every transition.
 from org.choices import Role
 from org.models import Assignment
 from org.permissions import (
-    _cached,
+    cached_for_user,
     department_tree,
     has_role,
     headed_department_ids,
@@ -48,7 +48,7 @@ def member_department_ids(user) -> set:
     """Departments of the posts ``user`` holds today."""
     if not user.is_authenticated:
         return set()
-    return _cached(
+    return cached_for_user(
         user,
         "complaints_member_departments",
         lambda: set(
@@ -67,7 +67,7 @@ def involved_department_ids(user) -> set:
         below = with_descendants(headed, department_tree()) if headed else set()
         return member_department_ids(user) | below
 
-    return _cached(user, "complaints_involved_departments", compute)
+    return cached_for_user(user, "complaints_involved_departments", compute)
 
 
 def can_use_complaints(user) -> bool:

@@ -25,7 +25,7 @@ def has_role(user, *roles) -> bool:
         return False
     if user.is_superuser:
         return True
-    names = _cached(user, "role_names", lambda: set(user.groups.values_list("name", flat=True)))
+    names = cached_for_user(user, "role_names", lambda: set(user.groups.values_list("name", flat=True)))
     return any(str(role) in names for role in roles)
 
 
@@ -38,7 +38,9 @@ def can_manage_organisation(user) -> bool:
     return user.is_authenticated and user.has_perm("org.manage_organisation")
 
 
-def _cached(user, key, compute):
+def cached_for_user(user, key, compute):
+    """``compute()`` once per request and user: permission facts are kept on the user object,
+    which lives as long as the request."""
     cache = user.__dict__.setdefault("_qms_permission_cache", {})
     if key not in cache:
         cache[key] = compute()
@@ -73,14 +75,14 @@ def headed_department_ids(user, day=None) -> set:
         post_ids = Assignment.objects.current(day).filter(employee__user=user).values("post_id")
         return set(Department.objects.valid_on(day).filter(head_post_id__in=post_ids).values_list("pk", flat=True))
 
-    return _cached(user, ("headed", day or today()), compute)
+    return cached_for_user(user, ("headed", day or today()), compute)
 
 
 def granted_department_ids(user) -> set:
     """Departments an administrator or HR granted ``org.manage_department`` on (guardian)."""
     from guardian.shortcuts import get_objects_for_user
 
-    return _cached(
+    return cached_for_user(
         user,
         "granted",
         lambda: set(
@@ -102,7 +104,7 @@ def editable_department_ids(user):
         roots = headed_department_ids(user) | granted_department_ids(user)
         return with_descendants(roots, department_tree()) if roots else set()
 
-    return _cached(user, "editable", compute)
+    return cached_for_user(user, "editable", compute)
 
 
 def can_edit_department_posts(user, department) -> bool:

@@ -12,7 +12,7 @@ from guardian.shortcuts import get_objects_for_user
 from org.choices import Role
 from org.models import Assignment, Department, Post, today
 from org.permissions import (
-    _cached,
+    cached_for_user,
     department_tree,
     editable_department_ids,
     has_role,
@@ -49,7 +49,7 @@ def _granted(user):
         )
         return posts, departments
 
-    return _cached(user, "jd_granted", compute)
+    return cached_for_user(user, "jd_granted", compute)
 
 
 def jd_editable_department_ids(user):
@@ -65,7 +65,7 @@ def jd_editable_department_ids(user):
         granted = with_descendants(departments, department_tree()) if departments else set()
         return from_chart | granted
 
-    return _cached(user, "jd_editable", compute)
+    return cached_for_user(user, "jd_editable", compute)
 
 
 def can_edit_jd(user, post) -> bool:
@@ -158,7 +158,7 @@ def posts_around_user(user, day=None) -> set:
         around = around | Post.objects.valid_on(day).filter(superior_id__in={p for p, _s, _d in own})
         return ids | set(around.values_list("pk", flat=True))
 
-    return _cached(user, ("around", day or today()), compute)
+    return cached_for_user(user, ("around", day or today()), compute)
 
 
 def can_read_published_jd(user, post) -> bool:

@@ -12,7 +12,7 @@
 from django.db.models import Q
 
 from org.choices import Role
-from org.permissions import has_role, headed_department_ids, is_administrator
+from org.permissions import cached_for_user, has_role, headed_department_ids, is_administrator
 
 
 def is_quality(user) -> bool:
@@ -39,10 +39,7 @@ def may_use_module(user) -> bool:
 def _owns_any(user) -> bool:
     from .models import Campaign
 
-    cache = user.__dict__.setdefault("_qms_permission_cache", {})
-    if "satisfaction_owner" not in cache:
-        cache["satisfaction_owner"] = Campaign.objects.filter(owner__user=user).exists()
-    return cache["satisfaction_owner"]
+    return cached_for_user(user, "satisfaction_owner", Campaign.objects.filter(owner__user=user).exists)
 
 
 def campaigns_visible_to(queryset, user):

@@ -67,6 +67,16 @@ def english():
         yield
 
 
+@pytest.fixture
+def english_pages(client, english):
+    """``english``, and the test client asks for pages in English (the site ignores
+    Accept-Language, so it sets the language cookie like the language chooser does)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def _person(username, name, *, groups=(), post=None, kind="primary"):
     user = UserFactory(username=username, first_name=name, groups=list(groups))
     employee = EmployeeFactory(name=name, user=user)

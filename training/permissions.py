@@ -8,7 +8,7 @@ everything below); every employee sees their own training file; auditors read ev
 from org.choices import Role
 from org.models import Assignment
 from org.permissions import (
-    _cached,
+    cached_for_user,
     department_tree,
     has_role,
     headed_department_ids,
@@ -39,7 +39,7 @@ def visible_department_ids(user):
     """Departments whose staff's training ``user`` sees; ``None`` means all of them."""
     if reads_all_training(user):
         return None
-    return _cached(user, "training_branch", lambda: headed_branch_ids(user))
+    return cached_for_user(user, "training_branch", lambda: headed_branch_ids(user))
 
 
 def own_employee_id(user):

@@ -241,11 +241,5 @@ __all__ = ["days_ago"]
 
 
 @pytest.fixture(autouse=True)
-def _in_english(client):
+def _in_english(english_pages):
     """These tests compare messages with the English source strings: pages in English."""
-    from django.conf import settings
-    from django.utils import translation
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield

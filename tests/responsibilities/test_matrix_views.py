@@ -25,14 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _in_english(client):
-    """Messages are compared with the English source strings: pages in English."""
-    from django.conf import settings
-    from django.utils import translation
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+def _in_english(english_pages):
+    """These tests compare messages with the English source strings: pages in English."""
 
 
 COMPANY = reverse("responsibilities:matrix")
