@@ -366,10 +366,11 @@ def pareto_svg(rows, *, width=640, height=300, title="") -> str:
             f'<text x="{left + plot_w + 4}" y="{y + 4:.1f}" font-size="10" fill="#b35c00">{tick}%</text>'
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e5e5e5" stroke-width="1"/>'
         )
-        count_tick = peak * tick / 100
-        parts.append(
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#444">{count_tick:.0f}</text>'
-        )
+        if peak * tick % 100 == 0:  # counts are whole numbers: label only the grid lines that fall on one
+            parts.append(
+                f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#444">'
+                f"{peak * tick // 100}</text>"
+            )
     points = []
     for i, row in enumerate(rows):
         x = left + i * step + (step - bar_w) / 2

@@ -169,3 +169,13 @@ def test_follow_up_list_query_count_does_not_grow(client, p, data, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert len(response.context["rows"]["awaiting"]) == 8
+
+
+def test_pareto_count_axis_labels_only_whole_numbers():
+    import re
+
+    from complaints.summary import pareto_svg
+
+    svg = pareto_svg([{"label": "A", "count": 1, "share": 100, "cumulative": 100}], title="t")
+    labels = re.findall(r'text-anchor="end" fill="#444">([^<]*)<', svg)
+    assert labels == ["0", "1"]
