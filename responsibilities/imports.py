@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -1002,12 +1002,15 @@ def run_import(*, actor, data: bytes, filename: str = "", dry_run: bool = False)
 
 
 def template_rows():
-    """Example rows of the template: a small department with one post, holder and duty."""
+    """Example rows of the template: a small department with one post, holder and duty, set up
+    on 1 January three years ago and staffed from 1 March of that year."""
+    founded = datetime.date(timezone.localdate().year - 3, 1, 1).isoformat()
+    hired = datetime.date(timezone.localdate().year - 3, 3, 1).isoformat()
     return {
-        "Departments": [["QA", "质量部", "", "QA-01", "2020-01-01", "", "", 1]],
-        "Posts": [["QA-01", "质量部经理", "QA", "", 1, Grade.MANAGEMENT, "否", "", "2020-01-01", 1]],
-        "Employees": [["E0001", "张三", "2020-03-01", "", ""]],
-        "Assignments": [["E0001", "QA-01", AssignmentKind.PRIMARY, "2020-03-01", "", "", ""]],
+        "Departments": [["QA", "质量部", "", "QA-01", founded, "", "", 1]],
+        "Posts": [["QA-01", "质量部经理", "QA", "", 1, Grade.MANAGEMENT, "否", "", founded, 1]],
+        "Employees": [["E0001", "张三", hired, "", ""]],
+        "Assignments": [["E0001", "QA-01", AssignmentKind.PRIMARY, hired, "", "", ""]],
         "Duties": [["QA-01", "组织质量体系的建立与运行", "", 30]],
         "Matrix": [["7.5", "QA", "●"]],
     }

@@ -11,6 +11,7 @@ packages=(
   gettext                 # compiles the translations
   poppler-utils           # pdftotext / pdftoppm, used by the tests
   chromium                # the browser the Playwright tests drive
+  faketime                # runs the demo and the tests under moved clocks (CI)
 )
 # Debian's python3 has no venv module without python3-venv.
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then

@@ -3,9 +3,10 @@ and ``seed_demo_documents``).
 
 Ten invented customers of the demo company (Chinese vehicle makers and tier-1 suppliers) and
 a year of complaints in every state of the workflow, driven through the real services so the
-timeline, steps and history are real. Each step is recorded at its own time in the past: the
-clock the services read (``django.utils.timezone.now``) is set back while the step runs, so
-due times, on-time figures and overdue items come out as they would have in real life.
+timeline, steps and history are real. Each step is recorded at its own time in the past,
+counted back from the moment the command runs: the clock is set back while the step runs
+(``core.clock.moved_clock``), so due times, on-time figures and overdue items come out as they
+would have in real life, on whatever day the demo is loaded.
 
 Idempotent: customers are matched by code and complaints by their demo reference
 (``DEMO-NNN``); a second run adds nothing and prints the same counts.
@@ -13,9 +14,7 @@ Idempotent: customers are matched by code and complaints by their demo reference
 
 import datetime
 import random
-from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,6 +36,8 @@ from complaints.models.claims import ClaimKind, ClaimStatus, Liability
 from complaints.models.returns import ReturnStatus
 from complaints.services import claims as claim_services
 from complaints.services import returns as return_services
+from core.clock import StoryCalendar
+from core.clock import moved_clock as clock
 from org.models import Assignment, Department
 
 User = get_user_model()
@@ -94,11 +95,8 @@ PDF_CONFIRMATION = (
 )
 
 
-@contextmanager
-def clock(moment):
-    """Run the enclosed services as if it were ``moment``."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
+#: The random generator's seed: the same demo every time.
+RANDOM_SEED = 9001
 
 
 def head_user(code):
@@ -118,10 +116,12 @@ class Command(BaseCommand):
     help = "Add demo customers, a year of complaints in every state, CAPAs, returns and claims (idempotent)."
 
     def handle(self, *args, **options):
-        self.rng = random.Random(2026)
-        self.now = timezone.now().replace(microsecond=0)
+        self.rng = random.Random(RANDOM_SEED)
+        calendar = StoryCalendar()
+        self.now = calendar.started
         self.people()
-        with transaction.atomic():
+        # The customer register was filled in the first week after the system went live.
+        with transaction.atomic(), clock(calendar.at(calendar.go_live + datetime.timedelta(days=7), 10, 0)):
             customers = self.customers()
         made = 0
         for index, target in enumerate(PLAN):

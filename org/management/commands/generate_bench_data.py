@@ -20,12 +20,15 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.clock import on_day
 from org.choices import AssignmentKind, Grade, Role
 from org.models import Assignment, Department, Employee, Post
 
-VALID_FROM = datetime.date(2020, 1, 1)
+#: The bench company exists since 1 January six years ago (counted from the day it is built).
+VALID_FROM = on_day(timezone.localdate().year - 6, 1, 1)
 BATCH = 500
 REASON = "generate_bench_data"
 

@@ -9,12 +9,17 @@ history shows who made each row. Each item is looked up by its key (department /
 employee number, user name, assignment employee + post + start) and only created when it is
 missing: running the command twice changes nothing, and a half-seeded database is completed.
 
-All dates lie before 2026-01-01, and the company changed in 2025 (the follow-up group of the
-customer-service centre was set up on 2025-03-01, an intake clerk moved there, an inspector
-retired on 2025-06-30), so the chart ``?as_of=2024-06-30`` shows a different picture.
+Every date is counted from the day the command runs (``years_ago(5, 3, 15)`` is 15 March five
+years ago), so the story is the same on any day: the company was founded eleven years ago, and
+it changed last year (the follow-up group of the customer-service centre was set up on 1 March,
+an intake clerk moved there, an inspector retired on 30 June), so the chart as of the middle of
+the year before last shows a different picture. Each row is recorded at the moment it happened
+(never before the system was taken into use: ``StoryCalendar.go_live``), so
+the history reads like the company's own.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -22,6 +27,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.clock import StoryCalendar, moved_clock
 from org import services
 from org.choices import AssignmentKind, Grade, RelationKind, Role
 from org.models import Assignment, Department, Employee, Post, PostRelation, today
@@ -29,11 +35,17 @@ from org.models import Assignment, Department, Employee, Post, PostRelation, tod
 DEMO_PASSWORD = "qms-demo-2026"
 COMPANY_NAME = "常州瑞拓汽车零部件有限公司"
 EMAIL_DOMAIN = "ruituo-auto.example"
-FOUNDED = datetime.date(2015, 3, 1)
 
 
-def d(text):
-    return datetime.date.fromisoformat(text)
+class years_ago(NamedTuple):  # noqa: N801 - reads as a date in the tables below
+    """A day ``years`` years before this year: resolved when the command runs."""
+
+    years: int
+    month: int
+    day: int
+
+
+FOUNDED = years_ago(11, 3, 1)
 
 
 # Departments ------------------------------------------------------------------------------
@@ -86,7 +98,7 @@ DEPARTMENTS = [
         "客户服务中心",
         "SD",
         "CSC-01",
-        d("2016-03-01"),
+        years_ago(10, 3, 1),
         "以客户为中心，统一受理咨询、投诉和退货要求，跟进处理进度并回访确认，巩固客户关系。",
         "1. 统一受理来电、邮件和现场反馈，登记后在规定时限内转交责任部门；\n"
         "2. 跟踪投诉和退货的处理进度，按时答复客户；\n"
@@ -99,7 +111,7 @@ DEPARTMENTS = [
         "受理组",
         "CSC",
         "CSC-IN-01",
-        d("2016-03-01"),
+        years_ago(10, 3, 1),
         "让客户的每一次来电、来函都有记录、有人负责、有结果。",
         "1. 接听服务热线，登记咨询、投诉与退货申请；\n"
         "2. 核对订单号、批次和数量，必要时向客户索取照片或样件；\n"
@@ -111,7 +123,7 @@ DEPARTMENTS = [
         "回访组",
         "CSC",
         "CSC-FU-01",
-        d("2025-03-01"),
+        years_ago(1, 3, 1),
         "通过有计划的回访确认问题真正解决，并把客户的意见带回公司。",
         "1. 投诉关闭后一周内回访客户并记录结果；\n"
         "2. 对重点客户开展季度走访；\n"
@@ -248,17 +260,17 @@ POSTS = [
     ("GMO-02", "副总经理（运营）", "GMO", "GMO-01", 1, M, STAFF, None),
     ("GMO-03", "管理者代表", "GMO", "GMO-01", 1, M, STAFF, None),
     ("GMO-04", "行政主管", "GMO", "GMO-01", 1, S, STAFF, None),
-    ("GMO-05", "信息系统管理员", "GMO", "GMO-04", 1, P, (Role.ADMINISTRATOR,), d("2017-07-01")),
+    ("GMO-05", "信息系统管理员", "GMO", "GMO-04", 1, P, (Role.ADMINISTRATOR,), years_ago(9, 7, 1)),
     ("GMO-06", "行政文员", "GMO", "GMO-04", 1, J, STAFF, None),
     ("QD-01", "质量部经理", "QD", "GMO-01", 1, M, (Role.QUALITY_MANAGER, HEAD), None),
     ("QD-02", "QA工程师", "QD", "QD-01", 3, P, (Role.QA_ENGINEER,), None),
-    ("QD-03", "供应商质量工程师", "QD", "QD-01", 1, P, (Role.QA_ENGINEER,), d("2018-01-01")),
+    ("QD-03", "供应商质量工程师", "QD", "QD-01", 1, P, (Role.QA_ENGINEER,), years_ago(8, 1, 1)),
     ("QD-04", "检验主管", "QD", "QD-01", 1, S, (Role.QA_ENGINEER,), None),
     ("QD-05", "来料检验员", "QD", "QD-04", 2, J, STAFF, None),
     ("QD-06", "过程检验员", "QD", "QD-04", 3, J, STAFF, None),
     ("QD-07", "成品检验员", "QD", "QD-04", 2, J, STAFF, None),
     ("QD-08", "计量管理员", "QD", "QD-01", 1, P, STAFF, None),
-    ("QD-09", "内审员", "QD", "QD-01", 2, S, (Role.AUDITOR,), d("2016-06-01")),
+    ("QD-09", "内审员", "QD", "QD-01", 2, S, (Role.AUDITOR,), years_ago(10, 6, 1)),
     ("QD-10", "体系文控专员", "QD", "QD-01", 1, P, STAFF, None),
     ("SD-01", "销售部经理", "SD", "GMO-01", 1, M, (Role.SALES, HEAD), None),
     ("SD-02", "销售工程师", "SD", "SD-01", 3, P, (Role.SALES,), None),
@@ -321,9 +333,9 @@ DOTTED_LINES = [
         "PD-MC-04",
         RelationKind.FUNCTIONAL,
         "QA工程师对车间质量员的检验方法和质量记录进行业务指导",
-        d("2016-11-01"),
+        years_ago(10, 11, 1),
     ),
-    ("TD-02", "QD-02", RelationKind.PROJECT, "新品开发项目中与QA工程师共同完成控制计划", d("2024-09-01")),
+    ("TD-02", "QD-02", RelationKind.PROJECT, "新品开发项目中与QA工程师共同完成控制计划", years_ago(2, 9, 1)),
 ]
 
 # Employees --------------------------------------------------------------------------------
@@ -331,104 +343,104 @@ DOTTED_LINES = [
 # post was set up if that is later)
 
 EMPLOYEES = [
-    ("E0001", "周建国", "2015-03-01", "GMO-01"),
-    ("E0002", "陈立新", "2015-03-01", "GMO-02"),
-    ("E0003", "刘雅琴", "2015-05-18", "GMO-04"),
-    ("E0004", "孙浩然", "2017-07-03", "GMO-05"),
-    ("E0005", "何晓燕", "2021-03-15", "GMO-06"),
-    ("E0006", "王海峰", "2015-04-01", "QD-01"),
-    ("E0007", "李明哲", "2018-07-09", "QD-02"),
-    ("E0008", "赵婧", "2020-03-02", "QD-02"),
-    ("E0009", "钱正宇", "2019-05-13", "QD-03"),
-    ("E0010", "吴国强", "2015-06-01", "QD-04"),
-    ("E0011", "郑丽华", "2017-02-20", "QD-05"),
-    ("E0012", "冯晓东", "2022-08-01", "QD-05"),
-    ("E0013", "陈静", "2016-09-05", "QD-06"),
-    ("E0014", "褚文博", "2019-11-11", "QD-06"),
-    ("E0015", "卫红梅", "2023-04-03", "QD-06"),
-    ("E0016", "蒋志刚", "2018-03-19", "QD-07"),
-    ("E0017", "沈秀英", "2015-08-10", "QD-07"),
-    ("E0018", "韩磊", "2016-10-10", "QD-08"),
-    ("E0019", "杨慧敏", "2017-04-17", "QD-09"),
-    ("E0020", "朱永康", "2020-09-14", "QD-09"),
-    ("E0021", "秦雪", "2021-06-21", "QD-10"),
-    ("E0022", "许振华", "2015-03-01", "SD-01"),
-    ("E0023", "何俊杰", "2016-05-09", "SD-02"),
-    ("E0024", "吕佳怡", "2019-08-19", "SD-02"),
-    ("E0025", "施云飞", "2022-02-14", "SD-02"),
-    ("E0026", "张梦琪", "2020-07-06", "SD-03"),
-    ("E0027", "孔德明", "2016-03-07", "CSC-01"),
-    ("E0028", "曹丽娟", "2017-09-04", "CSC-IN-01"),
-    ("E0029", "严思远", "2019-04-08", "CSC-FU-02"),
-    ("E0030", "华倩", "2021-10-18", "CSC-IN-02"),
-    ("E0031", "金晨", "2025-04-14", "CSC-IN-02"),
-    ("E0032", "魏婷", "2025-05-06", "CSC-FU-02"),
-    ("E0033", "陶建军", "2015-03-01", "PD-01"),
-    ("E0034", "姜晓峰", "2016-06-13", "PD-02"),
-    ("E0035", "戚玉洁", "2020-04-20", "PD-02"),
-    ("E0036", "谢宏伟", "2018-09-03", "PD-03"),
-    ("E0037", "邹燕", "2019-03-11", "PD-04"),
-    ("E0038", "喻永强", "2015-04-20", "PD-MC-01"),
-    ("E0039", "柏国栋", "2015-07-06", "PD-MC-02"),
-    ("E0040", "窦立平", "2016-08-22", "PD-MC-02"),
-    ("E0041", "章小军", "2017-03-13", "PD-MC-03"),
-    ("E0042", "云海涛", "2018-05-21", "PD-MC-03"),
-    ("E0043", "苏建波", "2019-02-25", "PD-MC-03"),
-    ("E0044", "潘大勇", "2020-06-15", "PD-MC-03"),
-    ("E0045", "葛明", "2021-09-06", "PD-MC-03"),
-    ("E0046", "奚振东", "2023-03-20", "PD-MC-03"),
-    ("E0047", "范志远", "2016-11-14", "PD-MC-04"),
-    ("E0048", "彭伟", "2015-05-11", "PD-AS-01"),
-    ("E0049", "鲁春雷", "2016-04-05", "PD-AS-02"),
-    ("E0050", "韦国华", "2018-10-08", "PD-AS-02"),
-    ("E0051", "马宏亮", "2022-05-16", "PD-AS-02"),
-    ("E0052", "苗卫东", "2017-01-09", "PD-AS-03"),
-    ("E0053", "方晓丽", "2018-03-05", "PD-AS-04"),
-    ("E0054", "俞小兵", "2019-07-15", "PD-AS-04"),
-    ("E0055", "任亚军", "2020-10-12", "PD-AS-04"),
-    ("E0056", "袁芳", "2021-04-26", "PD-AS-04"),
-    ("E0057", "柳志强", "2024-02-26", "PD-AS-04"),
-    ("E0058", "鲍海军", "2015-09-01", "PD-EQ-01"),
-    ("E0059", "史俊", "2016-12-05", "PD-EQ-02"),
-    ("E0060", "唐春生", "2019-09-16", "PD-EQ-02"),
-    ("E0061", "费丽萍", "2020-11-02", "PD-EQ-03"),
-    ("E0062", "廉志勇", "2017-05-22", "PUR-02"),
-    ("E0063", "岑敏", "2020-01-06", "PUR-02"),
-    ("E0064", "薛凯", "2022-07-11", "PUR-03"),
-    ("E0065", "雷振宇", "2015-10-12", "LOG-01"),
-    ("E0066", "贺文龙", "2016-02-29", "LOG-02"),
-    ("E0067", "倪红", "2018-06-04", "LOG-03"),
-    ("E0068", "汤建新", "2021-08-09", "LOG-03"),
-    ("E0069", "滕丽", "2019-12-02", "LOG-04"),
-    ("E0070", "殷大伟", "2017-08-14", "LOG-05"),
-    ("E0071", "罗美玲", "2015-03-16", "HRD-01"),
-    ("E0072", "毕若楠", "2019-06-17", "HRD-02"),
-    ("E0073", "郝晶", "2021-02-22", "HRD-03"),
-    ("E0074", "邬建华", "2015-03-01", "FIN-01"),
-    ("E0075", "安琪", "2017-10-09", "FIN-02"),
-    ("E0076", "常晓梅", "2020-05-11", "FIN-03"),
-    ("E0077", "乐怡", "2023-07-03", "FIN-04"),
-    ("E0078", "于振国", "2015-03-23", "TD-01"),
-    ("E0079", "时永刚", "2016-07-18", "TD-02"),
-    ("E0080", "傅晓宇", "2021-11-15", "TD-02"),
-    ("E0081", "皮文杰", "2018-02-26", "TD-03"),
-    ("E0082", "卞佳", "2022-09-19", "TD-03"),
-    ("E0083", "齐少华", "2019-10-21", "TD-04"),
+    ("E0001", "周建国", years_ago(11, 3, 1), "GMO-01"),
+    ("E0002", "陈立新", years_ago(11, 3, 1), "GMO-02"),
+    ("E0003", "刘雅琴", years_ago(11, 5, 18), "GMO-04"),
+    ("E0004", "孙浩然", years_ago(9, 7, 3), "GMO-05"),
+    ("E0005", "何晓燕", years_ago(5, 3, 15), "GMO-06"),
+    ("E0006", "王海峰", years_ago(11, 4, 1), "QD-01"),
+    ("E0007", "李明哲", years_ago(8, 7, 9), "QD-02"),
+    ("E0008", "赵婧", years_ago(6, 3, 2), "QD-02"),
+    ("E0009", "钱正宇", years_ago(7, 5, 13), "QD-03"),
+    ("E0010", "吴国强", years_ago(11, 6, 1), "QD-04"),
+    ("E0011", "郑丽华", years_ago(9, 2, 20), "QD-05"),
+    ("E0012", "冯晓东", years_ago(4, 8, 1), "QD-05"),
+    ("E0013", "陈静", years_ago(10, 9, 5), "QD-06"),
+    ("E0014", "褚文博", years_ago(7, 11, 11), "QD-06"),
+    ("E0015", "卫红梅", years_ago(3, 4, 3), "QD-06"),
+    ("E0016", "蒋志刚", years_ago(8, 3, 19), "QD-07"),
+    ("E0017", "沈秀英", years_ago(11, 8, 10), "QD-07"),
+    ("E0018", "韩磊", years_ago(10, 10, 10), "QD-08"),
+    ("E0019", "杨慧敏", years_ago(9, 4, 17), "QD-09"),
+    ("E0020", "朱永康", years_ago(6, 9, 14), "QD-09"),
+    ("E0021", "秦雪", years_ago(5, 6, 21), "QD-10"),
+    ("E0022", "许振华", years_ago(11, 3, 1), "SD-01"),
+    ("E0023", "何俊杰", years_ago(10, 5, 9), "SD-02"),
+    ("E0024", "吕佳怡", years_ago(7, 8, 19), "SD-02"),
+    ("E0025", "施云飞", years_ago(4, 2, 14), "SD-02"),
+    ("E0026", "张梦琪", years_ago(6, 7, 6), "SD-03"),
+    ("E0027", "孔德明", years_ago(10, 3, 7), "CSC-01"),
+    ("E0028", "曹丽娟", years_ago(9, 9, 4), "CSC-IN-01"),
+    ("E0029", "严思远", years_ago(7, 4, 8), "CSC-FU-02"),
+    ("E0030", "华倩", years_ago(5, 10, 18), "CSC-IN-02"),
+    ("E0031", "金晨", years_ago(1, 4, 14), "CSC-IN-02"),
+    ("E0032", "魏婷", years_ago(1, 5, 6), "CSC-FU-02"),
+    ("E0033", "陶建军", years_ago(11, 3, 1), "PD-01"),
+    ("E0034", "姜晓峰", years_ago(10, 6, 13), "PD-02"),
+    ("E0035", "戚玉洁", years_ago(6, 4, 20), "PD-02"),
+    ("E0036", "谢宏伟", years_ago(8, 9, 3), "PD-03"),
+    ("E0037", "邹燕", years_ago(7, 3, 11), "PD-04"),
+    ("E0038", "喻永强", years_ago(11, 4, 20), "PD-MC-01"),
+    ("E0039", "柏国栋", years_ago(11, 7, 6), "PD-MC-02"),
+    ("E0040", "窦立平", years_ago(10, 8, 22), "PD-MC-02"),
+    ("E0041", "章小军", years_ago(9, 3, 13), "PD-MC-03"),
+    ("E0042", "云海涛", years_ago(8, 5, 21), "PD-MC-03"),
+    ("E0043", "苏建波", years_ago(7, 2, 25), "PD-MC-03"),
+    ("E0044", "潘大勇", years_ago(6, 6, 15), "PD-MC-03"),
+    ("E0045", "葛明", years_ago(5, 9, 6), "PD-MC-03"),
+    ("E0046", "奚振东", years_ago(3, 3, 20), "PD-MC-03"),
+    ("E0047", "范志远", years_ago(10, 11, 14), "PD-MC-04"),
+    ("E0048", "彭伟", years_ago(11, 5, 11), "PD-AS-01"),
+    ("E0049", "鲁春雷", years_ago(10, 4, 5), "PD-AS-02"),
+    ("E0050", "韦国华", years_ago(8, 10, 8), "PD-AS-02"),
+    ("E0051", "马宏亮", years_ago(4, 5, 16), "PD-AS-02"),
+    ("E0052", "苗卫东", years_ago(9, 1, 9), "PD-AS-03"),
+    ("E0053", "方晓丽", years_ago(8, 3, 5), "PD-AS-04"),
+    ("E0054", "俞小兵", years_ago(7, 7, 15), "PD-AS-04"),
+    ("E0055", "任亚军", years_ago(6, 10, 12), "PD-AS-04"),
+    ("E0056", "袁芳", years_ago(5, 4, 26), "PD-AS-04"),
+    ("E0057", "柳志强", years_ago(2, 2, 26), "PD-AS-04"),
+    ("E0058", "鲍海军", years_ago(11, 9, 1), "PD-EQ-01"),
+    ("E0059", "史俊", years_ago(10, 12, 5), "PD-EQ-02"),
+    ("E0060", "唐春生", years_ago(7, 9, 16), "PD-EQ-02"),
+    ("E0061", "费丽萍", years_ago(6, 11, 2), "PD-EQ-03"),
+    ("E0062", "廉志勇", years_ago(9, 5, 22), "PUR-02"),
+    ("E0063", "岑敏", years_ago(6, 1, 6), "PUR-02"),
+    ("E0064", "薛凯", years_ago(4, 7, 11), "PUR-03"),
+    ("E0065", "雷振宇", years_ago(11, 10, 12), "LOG-01"),
+    ("E0066", "贺文龙", years_ago(10, 2, 29), "LOG-02"),
+    ("E0067", "倪红", years_ago(8, 6, 4), "LOG-03"),
+    ("E0068", "汤建新", years_ago(5, 8, 9), "LOG-03"),
+    ("E0069", "滕丽", years_ago(7, 12, 2), "LOG-04"),
+    ("E0070", "殷大伟", years_ago(9, 8, 14), "LOG-05"),
+    ("E0071", "罗美玲", years_ago(11, 3, 16), "HRD-01"),
+    ("E0072", "毕若楠", years_ago(7, 6, 17), "HRD-02"),
+    ("E0073", "郝晶", years_ago(5, 2, 22), "HRD-03"),
+    ("E0074", "邬建华", years_ago(11, 3, 1), "FIN-01"),
+    ("E0075", "安琪", years_ago(9, 10, 9), "FIN-02"),
+    ("E0076", "常晓梅", years_ago(6, 5, 11), "FIN-03"),
+    ("E0077", "乐怡", years_ago(3, 7, 3), "FIN-04"),
+    ("E0078", "于振国", years_ago(11, 3, 23), "TD-01"),
+    ("E0079", "时永刚", years_ago(10, 7, 18), "TD-02"),
+    ("E0080", "傅晓宇", years_ago(5, 11, 15), "TD-02"),
+    ("E0081", "皮文杰", years_ago(8, 2, 26), "TD-03"),
+    ("E0082", "卞佳", years_ago(4, 9, 19), "TD-03"),
+    ("E0083", "齐少华", years_ago(7, 10, 21), "TD-04"),
 ]
 
 #: Earlier primary posts, ended before the current one began: number, post, start, end, reason.
 PAST_ASSIGNMENTS = [
-    ("E0029", "CSC-IN-02", d("2019-04-08"), d("2025-02-28"), "回访组成立，调任回访专员"),
+    ("E0029", "CSC-IN-02", years_ago(7, 4, 8), years_ago(1, 2, 28), "回访组成立，调任回访专员"),
 ]
 
 #: Further posts held beside the primary one: number, post, kind, start, note.
 EXTRA_ASSIGNMENTS = [
-    ("E0006", "GMO-03", AssignmentKind.CONCURRENT, d("2016-01-04"), "质量部经理兼任管理者代表"),
-    ("E0027", "CSC-FU-01", AssignmentKind.ACTING, d("2025-03-01"), "回访组组长到岗前由中心主任代理"),
+    ("E0006", "GMO-03", AssignmentKind.CONCURRENT, years_ago(10, 1, 4), "质量部经理兼任管理者代表"),
+    ("E0027", "CSC-FU-01", AssignmentKind.ACTING, years_ago(1, 3, 1), "回访组组长到岗前由中心主任代理"),
 ]
 
 #: Employees who left: number, leaving date, reason.
-LEAVERS = [("E0017", d("2025-06-30"), "退休")]
+LEAVERS = [("E0017", years_ago(1, 6, 30), "退休")]
 
 # Logins -----------------------------------------------------------------------------------
 
@@ -495,6 +507,8 @@ class Command(BaseCommand):
     def seed(self):
         # Hashing is slow on purpose: hash the one demo password once for all the logins.
         self.password_hash = make_password(DEMO_PASSWORD)
+        self.calendar = StoryCalendar()
+        self.go_live = self.calendar.go_live
         self.post_roles = {row[0]: row[6] for row in POSTS}
         self.primary_post = {row[0]: row[3] for row in EMPLOYEES}
         by_number = {row[0]: row for row in EMPLOYEES}
@@ -523,19 +537,26 @@ class Command(BaseCommand):
             user = None
             if number not in NO_LOGIN:
                 user = self.user(usernames.get(number, number.lower()), number, name)
-            self.employees[number] = self.employee(number, name, d(hired), user)
+            self.employees[number] = self.employee(number, name, self.day(hired), user)
         self.stdout.write(f"Employees: {len(self.employees)}")
 
         for number, post, start, end, reason in PAST_ASSIGNMENTS:
-            self.assignment(number, post, AssignmentKind.PRIMARY, start, end=end, reason=reason)
+            self.assignment(number, post, AssignmentKind.PRIMARY, self.day(start), end=self.day(end), reason=reason)
         for number, _name, hired, post in EMPLOYEES:
-            start = max(d(hired), self.posts[post].valid_from)
+            start = max(self.day(hired), self.posts[post].valid_from)
             self.assignment(number, post, AssignmentKind.PRIMARY, start)
         for number, post, kind, start, note in EXTRA_ASSIGNMENTS:
-            self.assignment(number, post, kind, start, note=note)
+            self.assignment(number, post, kind, self.day(start), note=note)
         for number, day, reason in LEAVERS:
-            self.leave(self.employees[number], day, reason)
+            self.leave(self.employees[number], self.day(day), reason)
         self.stdout.write(f"Assignments: {Assignment.objects.filter(employee__in=self.employees.values()).count()}")
+
+    def day(self, when: years_ago) -> datetime.date:
+        return self.calendar.year(-when.years, when.month, when.day)
+
+    def on(self, *days):
+        """The clock at 09:00 on the latest of ``days``, and never before the go-live day."""
+        return moved_clock(min(self.calendar.at(max(self.go_live, *days), 9, 0), self.calendar.started))
 
     # One item each -------------------------------------------------------------------------
 
@@ -563,16 +584,17 @@ class Command(BaseCommand):
         department = Department.objects.filter(code=code).first()
         self.count("departments", department is None)
         if department is None:
-            department = services.department_create(
-                actor=self.actor,
-                code=code,
-                name=name,
-                parent=self.departments[parent] if parent else None,
-                valid_from=valid_from,
-                purpose=purpose,
-                functions=functions,
-                sort_order=order * 10,
-            )
+            with self.on(self.day(valid_from)):
+                department = services.department_create(
+                    actor=self.actor,
+                    code=code,
+                    name=name,
+                    parent=self.departments[parent] if parent else None,
+                    valid_from=self.day(valid_from),
+                    purpose=purpose,
+                    functions=functions,
+                    sort_order=order * 10,
+                )
         return department
 
     def post(self, row, order):
@@ -581,61 +603,71 @@ class Command(BaseCommand):
         self.count("posts", post is None)
         if post is None:
             department = self.departments[department_code]
-            post = services.post_create(
-                actor=self.actor,
-                code=code,
-                title=title,
-                department=department,
-                superior=self.posts[superior] if superior else None,
-                headcount=seats,
-                grade=grade,
-                is_special=code in SPECIAL_POSTS,
-                required_qualification=SPECIAL_POSTS.get(code, ""),
-                valid_from=valid_from or department.valid_from,
-                sort_order=order * 10,
-            )
+            valid_from = self.day(valid_from) if valid_from else department.valid_from
+            with self.on(valid_from):
+                post = self._post_create(code, title, department, superior, seats, grade, valid_from, order)
         return post
+
+    def _post_create(self, code, title, department, superior, seats, grade, valid_from, order):
+        return services.post_create(
+            actor=self.actor,
+            code=code,
+            title=title,
+            department=department,
+            superior=self.posts[superior] if superior else None,
+            headcount=seats,
+            grade=grade,
+            is_special=code in SPECIAL_POSTS,
+            required_qualification=SPECIAL_POSTS.get(code, ""),
+            valid_from=valid_from,
+            sort_order=order * 10,
+        )
 
     def rotation(self, first, second):
         missing = not first.rotation_posts.filter(pk=second.pk).exists()
         self.count("rotation pairs", missing)
         if missing:
-            services.post_update(
-                actor=self.actor,
-                post=first,
-                rotation_posts=[*first.rotation_posts.all(), second],
-                reason="可轮换岗位",
-            )
+            with self.on(first.valid_from, second.valid_from):
+                services.post_update(
+                    actor=self.actor,
+                    post=first,
+                    rotation_posts=[*first.rotation_posts.all(), second],
+                    reason="可轮换岗位",
+                )
 
     def head_post(self, department, post):
         missing = department.head_post_id != post.pk
         self.count("head posts", missing)
         if missing:
-            services.department_update(
-                actor=self.actor, department=department, head_post=post, reason="设置部门负责人岗位"
-            )
+            with self.on(department.valid_from, post.valid_from):
+                services.department_update(
+                    actor=self.actor, department=department, head_post=post, reason="设置部门负责人岗位"
+                )
 
     def dotted_line(self, source, target, kind, note, valid_from):
         source, target = self.posts[source], self.posts[target]
         missing = not PostRelation.objects.filter(source=source, target=target, kind=kind).exists()
         self.count("dotted lines", missing)
         if missing:
-            services.post_relation_add(
-                actor=self.actor, source=source, target=target, kind=kind, note=note, valid_from=valid_from
-            )
+            valid_from = self.day(valid_from)
+            with self.on(valid_from, source.valid_from, target.valid_from):
+                services.post_relation_add(
+                    actor=self.actor, source=source, target=target, kind=kind, note=note, valid_from=valid_from
+                )
 
     def employee(self, number, name, hired, user):
         employee = Employee.objects.filter(number=number).first()
         self.count("employees", employee is None)
         if employee is None:
-            return services.employee_create(
-                actor=self.actor,
-                number=number,
-                name=name,
-                hire_date=hired,
-                user=user,
-                email=f"{number.lower()}@{EMAIL_DOMAIN}",
-            )
+            with self.on(hired):
+                return services.employee_create(
+                    actor=self.actor,
+                    number=number,
+                    name=name,
+                    hire_date=hired,
+                    user=user,
+                    email=f"{number.lower()}@{EMAIL_DOMAIN}",
+                )
         if user is not None and employee.user_id is None and not hasattr(user, "employee"):
             services.employee_update(actor=self.actor, employee=employee, user=user)
         return employee
@@ -647,17 +679,20 @@ class Command(BaseCommand):
         if assignment is None:
             # A past assignment is created with its end date, so it never overlaps the post
             # its holder moved to; ``assignment_end`` then records the reason.
-            assignment = services.assignment_create(
-                actor=self.actor, employee=employee, post=post, kind=kind, start=start, end=end, note=note
-            )
+            with self.on(start):
+                assignment = services.assignment_create(
+                    actor=self.actor, employee=employee, post=post, kind=kind, start=start, end=end, note=note
+                )
         if end and not assignment.end_reason:
-            services.assignment_end(actor=self.actor, assignment=assignment, end=end, reason=reason)
+            with self.on(start, end):
+                services.assignment_end(actor=self.actor, assignment=assignment, end=end, reason=reason)
         return assignment
 
     def leave(self, employee, day, reason):
         self.count("leavers", employee.leaving_date is None)
         if employee.leaving_date is None:
-            services.employee_leave(actor=self.actor, employee=employee, leaving_date=day, reason=reason)
+            with self.on(day):
+                services.employee_leave(actor=self.actor, employee=employee, leaving_date=day, reason=reason)
 
     # Report --------------------------------------------------------------------------------
 

@@ -1,7 +1,11 @@
 """Demo job descriptions and department charters for the demo company of ``seed_demo``.
 
 Every text here is written for this demo. Everything goes through the services, so the
-workflow, the history and the issued PDFs are the real ones. Running it twice changes nothing:
+workflow, the history and the issued PDFs are the real ones. Each step runs at its own moment
+of the story, counted from today: the first versions were issued a few weeks after the system
+was taken into use (``seed_demo``'s go-live), the QA engineer's revision took effect three weeks
+ago, a production revision waits for approval since last week and a warehouse draft is two days
+old. Running it twice changes nothing:
 posts that already have a job description, and departments that already have a charter, are
 skipped.
 """
@@ -11,8 +15,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from core.clock import StoryCalendar, moved_clock
 from org.models import Department, Employee, Post
 from responsibilities import permissions, services
 from responsibilities.choices import KpiDimension
@@ -359,6 +363,9 @@ class Command(BaseCommand):
         except User.DoesNotExist as exc:
             raise CommandError("Run seed_demo first.") from exc
         created = 0
+        self.calendar = StoryCalendar()
+        #: First issues: from the sixth week after go-live, one working day apart.
+        self.first_issue = self.calendar.at(self.calendar.go_live + datetime.timedelta(days=38), 9, 30)
         with transaction.atomic():
             DesignatedApprover.objects.get_or_create(
                 post=Post.objects.get(code="GMO-01"), defaults={"user": self.admin}
@@ -367,7 +374,8 @@ class Command(BaseCommand):
                 post = Post.objects.get(code=code)
                 if JobDescription.objects.filter(post=post).exists():
                     continue
-                self.publish(post, content)
+                with self.clock(self.first_issue + datetime.timedelta(days=created)):
+                    self.publish(post, content)
                 created += 1
                 self.stdout.write(f"  job description {code} {post.title}")
             if created:
@@ -378,12 +386,22 @@ class Command(BaseCommand):
                 department = Department.objects.get(code=code)
                 if DepartmentCharter.objects.filter(department=department).exists():
                     continue
-                self.charter(department, content)
+                with self.clock(self.first_issue + datetime.timedelta(days=20 + created)):
+                    self.charter(department, content)
                 created += 1
                 self.stdout.write(f"  charter {code} {department.name}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo documents: {created} created.") if created else "Demo documents already present."
         )
+
+    def clock(self, moment):
+        """Run the enclosed steps at ``moment`` (never later than the seed's own start)."""
+        self.moment = min(moment, self.calendar.started)
+        return moved_clock(self.moment)
+
+    def later(self, **delta):
+        """Move the story clock on from the current step's moment."""
+        return self.clock(self.moment + datetime.timedelta(**delta))
 
     def approver_for(self, jd):
         users = permissions.approver_candidates(jd.post, exclude=permissions.jd_authors(jd))
@@ -411,10 +429,13 @@ class Command(BaseCommand):
         jd.refresh_from_db()
 
     def approve(self, jd, effective_date=None):
-        services.jd_submit(actor=self.hr, jd=jd)
+        """Submitted an hour after the draft, approved the next morning."""
+        with self.later(hours=1):
+            services.jd_submit(actor=self.hr, jd=jd)
         jd.refresh_from_db()
         approver = self.approver_for(jd)
-        services.jd_approve(actor=approver, jd=jd, effective_date=effective_date)
+        with self.later(hours=23):
+            services.jd_approve(actor=approver, jd=jd, effective_date=effective_date)
         jd.refresh_from_db()
 
     def publish(self, post, content):
@@ -427,32 +448,41 @@ class Command(BaseCommand):
         post = Post.objects.get(code="QD-02")
         v1 = JobDescription.objects.get(post=post, version=1)
         employee = Employee.objects.get(user__username="qa")
-        services.jd_acknowledge(
-            actor=employee.user, jd=v1, employee=employee, at=timezone.now() - datetime.timedelta(days=30)
-        )
-        jd = services.jd_new_draft(actor=self.hr, post=post)
+        with self.clock(v1.approved_at + datetime.timedelta(days=3)):
+            services.jd_acknowledge(actor=employee.user, jd=v1, employee=employee)
+        with self.clock(self.calendar.moment_ago(days=24, hours=5)):
+            jd = services.jd_new_draft(actor=self.hr, post=post)
         content = dict(JOB_DESCRIPTIONS["QD-02"])
         title, description = QA_REVISION["duty"]
         content["duties"] = [(t, s, description if t == title else d, tasks) for t, s, d, tasks in content["duties"]]
         name, target = QA_REVISION["kpi"]
         content["kpis"] = [(n, f, target if n == name else tg, fr, w, src) for n, f, tg, fr, w, src in content["kpis"]]
-        self.write(jd, content, change=QA_REVISION["change"])
+        with self.later(hours=2):
+            self.write(jd, content, change=QA_REVISION["change"])
         self.approve(jd)
 
     def operator_revision(self):
         """A revision in review: the production head finds it in the inbox to approve."""
         post = Post.objects.get(code="PD-MC-03")
-        jd = services.jd_new_draft(actor=self.hr, post=post)
+        with self.clock(self.calendar.moment_ago(days=6, hours=3)):
+            jd = services.jd_new_draft(actor=self.hr, post=post)
         content = dict(JOB_DESCRIPTIONS["PD-MC-03"])
         title, share, description = OPERATOR_REVISION
         duties = [(t, s - 10 if t == "零件加工" else s, d, tasks) for t, s, d, tasks in content["duties"]]
         content["duties"] = [*duties, (title, share, description, [])]
-        self.write(jd, content, change="增加刀具寿命记录职责")
-        services.jd_submit(actor=self.hr, jd=jd)
+        with self.later(hours=2):
+            self.write(jd, content, change="增加刀具寿命记录职责")
+        with self.later(days=1):
+            services.jd_submit(actor=self.hr, jd=jd)
 
     def draft_for_warehouse(self):
         post = Post.objects.get(code="LOG-03")
-        jd = services.jd_new_draft(actor=self.hr, post=post)
+        with self.clock(self.calendar.moment_ago(days=2, hours=4)):
+            jd = services.jd_new_draft(actor=self.hr, post=post)
+        with self.later(minutes=40):
+            self._warehouse_text(jd)
+
+    def _warehouse_text(self, jd):
         services.jd_update(
             actor=self.hr,
             jd=jd,

@@ -8,12 +8,20 @@ manager. Three grey areas are planted for the report to find: clause 8.4 led by 
 purchasing and the quality department (overlap), clause 6.3 that nobody leads (gap), and the
 same duty in the job descriptions of a purchasing and a quality post (overlap). Running it
 twice changes nothing.
+
+The story's dates are counted from today: the charters, the two job descriptions and the
+matrix were written about ten weeks after the system was taken into use, the matrix approved
+by the general manager two days after it was submitted, and the grey area recorded twelve days
+ago, so its follow-up is still open.
 """
+
+import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.clock import StoryCalendar, moved_clock
 from org.models import Department, Post
 from responsibilities import matrix_services, permissions, services
 from responsibilities.choices import CellValue, DocumentStatus, GreyAreaKind, KpiDimension, MatrixKind
@@ -160,11 +168,15 @@ class Command(BaseCommand):
             raise CommandError("Run seed_demo first.") from exc
         if not IsoClause.objects.exists():
             raise CommandError("The ISO 9001 clauses are missing: run migrate.")
+        self.calendar = StoryCalendar()
+        written = self.calendar.at(self.calendar.go_live + datetime.timedelta(days=70), 10, 0)
         with transaction.atomic():
-            charters = self.charters()
-            duties = self.shared_duty()
-            cells = self.matrix()
-            recorded = self.record_grey_area()
+            charters = self.charters(written)
+            with moved_clock(written + datetime.timedelta(days=10)):
+                duties = self.shared_duty()
+            cells = self.matrix(written + datetime.timedelta(days=20))
+            with moved_clock(self.calendar.moment_ago(days=12, hours=2)):
+                recorded = self.record_grey_area()
         findings = grey_area_findings()
         by_kind = {kind: sum(1 for f in findings if f.kind == kind) for kind in GreyAreaKind.values}
         self.stdout.write(f"Charters written: {charters}; job descriptions written: {duties}.")
@@ -176,38 +188,42 @@ class Command(BaseCommand):
 
     # Charters --------------------------------------------------------------------------------------
 
-    def charters(self) -> int:
-        written = 0
+    def charters(self, written: datetime.datetime) -> int:
+        """Each charter on ``written``, or two weeks after its department was set up if later."""
+        count = 0
         for code, (purpose, responsibilities, kpi) in CHARTERS.items():
             department = Department.objects.filter(code=code).first()
             if department is None or DepartmentCharter.objects.filter(department=department).exists():
                 continue
-            charter = services.charter_new_draft(actor=self.hr, department=department)
-            services.charter_update(
-                actor=self.hr,
-                charter=charter,
-                revision=charter.edit_revision,
-                fields={
-                    "purpose_within": purpose[0],
-                    "purpose_do": purpose[1],
-                    "purpose_achieve": purpose[2],
-                    "change_description": "首次发布",
-                },
-                responsibilities=responsibilities,
-                kpis=[
-                    {"dimension": KpiDimension.INTERNAL_PROCESS, "name": kpi[0], "formula": kpi[1], "target": kpi[2]}
-                ],
-            )
-            services.charter_submit(actor=self.hr, charter=charter)
-            candidates = permissions.charter_approver_candidates(department, exclude=services.charter_authors(charter))
-            approver = get_user_model().objects.filter(pk__in=candidates).order_by("username").first()
-            if approver is None:
-                self.stdout.write(f"  charter {code}: nobody may approve it; left in review")
-                continue
-            services.charter_decide(actor=approver, charter=charter, approve=True)
-            written += 1
-            self.stdout.write(f"  charter {code} {department.name}")
-        return written
+            start = self.calendar.at(department.valid_from + datetime.timedelta(days=14), 10, 0)
+            with moved_clock(min(max(written, start), self.calendar.started)):
+                count += self.charter(department, purpose, responsibilities, kpi)
+        return count
+
+    def charter(self, department, purpose, responsibilities, kpi) -> int:
+        charter = services.charter_new_draft(actor=self.hr, department=department)
+        services.charter_update(
+            actor=self.hr,
+            charter=charter,
+            revision=charter.edit_revision,
+            fields={
+                "purpose_within": purpose[0],
+                "purpose_do": purpose[1],
+                "purpose_achieve": purpose[2],
+                "change_description": "首次发布",
+            },
+            responsibilities=responsibilities,
+            kpis=[{"dimension": KpiDimension.INTERNAL_PROCESS, "name": kpi[0], "formula": kpi[1], "target": kpi[2]}],
+        )
+        services.charter_submit(actor=self.hr, charter=charter)
+        candidates = permissions.charter_approver_candidates(department, exclude=services.charter_authors(charter))
+        approver = get_user_model().objects.filter(pk__in=candidates).order_by("username").first()
+        if approver is None:
+            self.stdout.write(f"  charter {department.code}: nobody may approve it; left in review")
+            return 0
+        services.charter_decide(actor=approver, charter=charter, approve=True)
+        self.stdout.write(f"  charter {department.code} {department.name}")
+        return 1
 
     # The shared duty ---------------------------------------------------------------------------------
 
@@ -238,19 +254,33 @@ class Command(BaseCommand):
 
     # The matrix -------------------------------------------------------------------------------------
 
-    def matrix(self) -> int:
+    def matrix(self, drafted: datetime.datetime) -> int:
         if Matrix.objects.filter(kind=MatrixKind.COMPANY, status=DocumentStatus.EFFECTIVE).exists():
             self.stdout.write("  company matrix already in force")
             return 0
         matrix = Matrix.objects.filter(kind=MatrixKind.COMPANY, status=DocumentStatus.DRAFT).first()
         if matrix is None:
-            matrix = matrix_services.matrix_create(
-                actor=self.hr,
-                title="质量职能分配表",
-                kind=MatrixKind.COMPANY,
-                scope="适用于公司质量管理体系覆盖的全部部门，按 ISO 9001:2015 条款分配主责与协助部门。",
-                departments=[Department.objects.get(code=code) for code in COLUMNS],
-            )
+            with moved_clock(drafted):
+                matrix = self._create_matrix()
+        with moved_clock(drafted + datetime.timedelta(hours=3)):
+            marked = self._mark(matrix)
+        with moved_clock(drafted + datetime.timedelta(days=1)):
+            matrix_services.matrix_submit(actor=self.hr, matrix=matrix)
+        with moved_clock(drafted + datetime.timedelta(days=3)):
+            matrix_services.matrix_approve(actor=self.gm, matrix=matrix)
+        self.stdout.write(f"  company matrix {matrix.document_number} {matrix.version_label} in force")
+        return marked
+
+    def _create_matrix(self):
+        return matrix_services.matrix_create(
+            actor=self.hr,
+            title="质量职能分配表",
+            kind=MatrixKind.COMPANY,
+            scope="适用于公司质量管理体系覆盖的全部部门，按 ISO 9001:2015 条款分配主责与协助部门。",
+            departments=[Department.objects.get(code=code) for code in COLUMNS],
+        )
+
+    def _mark(self, matrix) -> int:
         rows = {row.clause.number: row for row in matrix.rows.select_related("clause")}
         columns = {column.department.code: column for column in matrix.columns.select_related("department")}
         marked = 0
@@ -262,9 +292,6 @@ class Command(BaseCommand):
                             actor=self.hr, matrix=matrix, row=rows[number], column=columns[code], value=value
                         )
                         marked += 1
-        matrix_services.matrix_submit(actor=self.hr, matrix=matrix)
-        matrix_services.matrix_approve(actor=self.gm, matrix=matrix)
-        self.stdout.write(f"  company matrix {matrix.document_number} {matrix.version_label} in force")
         return marked
 
     def record_grey_area(self) -> int:

@@ -1,10 +1,16 @@
 """Demo data of the satisfaction module: two yearly survey campaigns so the trend shows.
 
-* 2025: the standard form (CSS v1), all ten demo customers answered, closed after the
-  management review, one corrective action opened from a dissatisfied answer;
-* 2026: the form revised to version 2 (delivery split into sub-items), still running with a
-  deadline of 30 November, eight of ten answers in (some online, some on paper, fax or by
-  phone), two customers missing.
+* the previous year's survey: the standard form (CSS v1), sent in October, all ten demo
+  customers answered before the 30 November deadline, a corrective action opened from a
+  dissatisfied answer, closed in mid-December after the management review;
+* the current survey, started forty days ago for the year it started in: the form revised to
+  version 2 a week before (delivery split into sub-items), still running with a deadline three
+  weeks ahead, eight of ten answers in (some online through the personal link, some on paper,
+  fax or by phone), two customers missing.
+
+Every date is counted from today and every step runs at its moment of the story
+(``core.clock.moved_clock``), through the same services a user goes through: answers are
+given while the campaign is open, and the previous campaign is closed after its answers.
 
 Runs after ``seed_demo`` and ``seed_demo_complaints`` (whose customers it asks); customers
 missing from the register are created here by code. Idempotent: campaigns are matched by
@@ -13,12 +19,14 @@ title, responses by customer, so a second run changes nothing.
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from complaints.models import Customer
+from core.clock import StoryCalendar, moved_clock
 from satisfaction import services
 from satisfaction.choices import CampaignStatus, Channel, Level
 from satisfaction.models import Answer, Campaign, ItemCapa, Response, SurveyTemplate
@@ -51,13 +59,31 @@ COMMENTS = [
     "",
 ]
 
-#: Weights of the levels, best first: most customers are satisfied, a few are not.
-LEVEL_WEIGHTS = {2025: (44, 30, 14, 8, 4), 2026: (52, 30, 12, 4, 2)}
+#: The current campaign started this many days before today; its deadline is this many ahead.
+CURRENT_STARTED_DAYS_AGO = 40
+CURRENT_DEADLINE_DAYS_AHEAD = 21
 
-CAMPAIGNS = {
-    2025: {"title": "2025 年度顾客满意度调查", "target": 95, "status": CampaignStatus.CLOSED, "answered": 10},
-    2026: {"title": "2026 年度顾客满意度调查", "target": 97, "status": CampaignStatus.RUNNING, "answered": 8},
-}
+
+@dataclass(frozen=True)
+class CampaignStory:
+    """One yearly campaign of the story: which year it asks about and what happened to it."""
+
+    year: int
+    target: int
+    answered: int
+    #: Weights of the levels, best first: most customers are satisfied, a few are not.
+    weights: tuple
+    random_seed: int
+    created: datetime.datetime
+    deadline: datetime.date
+    first_answer: datetime.date
+    closed: datetime.datetime | None
+
+    @property
+    def title(self):
+        return f"{self.year} 年度顾客满意度调查"
+
+
 STAFF_CHANNELS = [Channel.PAPER, Channel.FAX, Channel.EMAIL, Channel.PHONE]
 
 
@@ -69,13 +95,15 @@ class Command(BaseCommand):
         self.qm = User.objects.filter(username="qm").first()
         if not self.sales or not self.qm or not hasattr(self.sales, "employee"):
             raise CommandError("Run seed_demo first: the logins “sales” and “qm” are needed.")
+        previous, current = self.stories(StoryCalendar())
         with transaction.atomic():
-            customers = self.customers()
-            template_2025 = SurveyTemplate.objects.get(code=DEFAULT_TEMPLATE_CODE, version=1)
-            first = self.campaign(2025, template_2025, customers)
-            template_2026 = self.revised_template(template_2025)
-            second = self.campaign(2026, template_2026, customers)
-            self.capa(first)
+            with moved_clock(previous.created - datetime.timedelta(days=1)):
+                customers = self.customers()
+            template_v1 = SurveyTemplate.objects.get(code=DEFAULT_TEMPLATE_CODE, version=1)
+            first = self.campaign(previous, template_v1, customers)
+            with moved_clock(current.created - datetime.timedelta(days=7)):
+                template_v2 = self.revised_template(template_v1)
+            second = self.campaign(current, template_v2, customers)
         for campaign in (first, second):
             self.stdout.write(
                 f"{campaign.title}: {campaign.invitations.count()} invited, "
@@ -87,6 +115,34 @@ class Command(BaseCommand):
                 f"{Answer.objects.count()} answers, {SurveyTemplate.objects.count()} template versions"
             )
         )
+
+    def stories(self, calendar):
+        """The previous and the current campaign, dated from today."""
+        started = calendar.days_ago(CURRENT_STARTED_DAYS_AGO)
+        year = started.year
+        previous = CampaignStory(
+            year=year - 1,
+            target=95,
+            answered=10,
+            weights=(44, 30, 14, 8, 4),
+            random_seed=1,
+            created=calendar.at(datetime.date(year - 1, 10, 8), 9, 0),
+            deadline=datetime.date(year - 1, 11, 30),
+            first_answer=datetime.date(year - 1, 10, 20),
+            closed=calendar.at(datetime.date(year - 1, 12, 15), 16, 0),
+        )
+        current = CampaignStory(
+            year=year,
+            target=97,
+            answered=8,
+            weights=(52, 30, 12, 4, 2),
+            random_seed=2,
+            created=calendar.at(started, 9, 0),
+            deadline=calendar.days_ahead(CURRENT_DEADLINE_DAYS_AHEAD),
+            first_answer=started + datetime.timedelta(days=5),
+            closed=None,
+        )
+        return previous, current
 
     def customers(self):
         found = {c.code: c for c in Customer.objects.filter(code__in=[code for code, _ in FALLBACK_CUSTOMERS])}
@@ -127,7 +183,7 @@ class Command(BaseCommand):
                     {"text": "包装与标识", "text_en": "Packaging and labels", "weight": 1},
                 ]
         if not template.campaigns.exists():
-            raise CommandError("The 2025 campaign must use version 1 before it is revised.")
+            raise CommandError("The previous campaign must use version 1 before it is revised.")
         return services.template_revise(
             actor=self.qm,
             template=template,
@@ -136,59 +192,71 @@ class Command(BaseCommand):
             change_note="交付项拆分为“按时足量交付”和“包装与标识”两个小项",
         )
 
-    def campaign(self, year, template, customers):
-        spec = CAMPAIGNS[year]
-        campaign = Campaign.objects.filter(title=spec["title"]).first()
+    def campaign(self, story, template, customers):
+        campaign = Campaign.objects.filter(title=story.title).first()
         if campaign is None:
-            campaign = services.campaign_create(
-                actor=self.sales,
-                title=spec["title"],
-                period_start=datetime.date(year, 1, 1),
-                period_end=datetime.date(year, 12, 31),
-                template=template,
-                target_rate=spec["target"],
-                deadline=datetime.date(year, 11, 30),
-                owner=self.sales.employee,
-                customers=customers,
-            )
-            self.stdout.write(f"{spec['title']}: created")
+            with moved_clock(story.created):
+                campaign = services.campaign_create(
+                    actor=self.sales,
+                    title=story.title,
+                    period_start=datetime.date(story.year, 1, 1),
+                    period_end=datetime.date(story.year, 12, 31),
+                    template=template,
+                    target_rate=story.target,
+                    deadline=story.deadline,
+                    owner=self.sales.employee,
+                    customers=customers,
+                )
+            self.stdout.write(f"{story.title}: created")
         if campaign.status == CampaignStatus.CLOSED:
             return campaign
-        rng = random.Random(year)
+        rng = random.Random(story.random_seed)
         questions = [
             (item.pk, sub.pk if sub else None)
             for item in template.items.prefetch_related("sub_items")
             for sub in (list(item.sub_items.all()) or [None])
         ]
         invitations = list(campaign.invitations.select_related("customer").order_by("customer__code"))
-        for index, invitation in enumerate(invitations[: spec["answered"]]):
+        for index, invitation in enumerate(invitations[: story.answered]):
             answers = {}
             for question in questions:
                 if rng.random() < 0.05:
                     continue  # "not applicable": skipped
-                answers[question] = rng.choices(list(Level), weights=LEVEL_WEIGHTS[year])[0]
+                answers[question] = rng.choices(list(Level), weights=story.weights)[0]
             if Response.objects.filter(invitation=invitation).exists():
                 continue
-            received = datetime.date(year, 10, 20) + datetime.timedelta(days=index * 3)
-            comment = COMMENTS[(index + year) % len(COMMENTS)]
-            if index % 3 == 0 and year == 2026:
-                response = services.response_submit_online(invitation=invitation, answers=answers, comment=comment)
+            received = story.first_answer + datetime.timedelta(days=index * 3)
+            comment = COMMENTS[(index + story.year) % len(COMMENTS)]
+            if index % 3 == 0 and story.closed is None:
+                # The customer answers through the personal link, on the day.
+                with moved_clock(self.calendar_at(received, 10, 20)):
+                    services.response_submit_online(invitation=invitation, answers=answers, comment=comment)
             else:
-                response = services.response_record(
-                    actor=self.sales,
-                    invitation=invitation,
-                    channel=STAFF_CHANNELS[index % len(STAFF_CHANNELS)],
-                    received_on=received,
-                    answers=answers,
-                    comment=comment,
+                # A form on paper, by fax or by phone, typed in the next working morning.
+                with moved_clock(self.calendar_at(received + datetime.timedelta(days=1), 9, 15)):
+                    services.response_record(
+                        actor=self.sales,
+                        invitation=invitation,
+                        channel=STAFF_CHANNELS[index % len(STAFF_CHANNELS)],
+                        received_on=received,
+                        answers=answers,
+                        comment=comment,
+                    )
+        if story.closed is not None:
+            with moved_clock(story.closed - datetime.timedelta(days=5)):
+                self.capa(campaign)
+            with moved_clock(story.closed):
+                campaign = services.campaign_close(
+                    actor=self.sales, campaign=campaign, reason="结果已提交 12 月管理评审"
                 )
-            Response.objects.filter(pk=response.pk).update(received_on=received)
-        if spec["status"] == CampaignStatus.CLOSED:
-            campaign = services.campaign_close(actor=self.sales, campaign=campaign, reason="结果已提交 12 月管理评审")
         return campaign
 
+    @staticmethod
+    def calendar_at(day, hour, minute):
+        return StoryCalendar().at(day, hour, minute)
+
     def capa(self, campaign):
-        """A corrective action from the 2025 campaign's first dissatisfied answer, once."""
+        """A corrective action from the previous campaign's first dissatisfied answer, once."""
         from complaints.models import Capa
 
         answer = (
@@ -206,4 +274,4 @@ class Command(BaseCommand):
         ).exists()
         if not exists and not ItemCapa.objects.filter(campaign=campaign).exists():
             services.capa_from_answer(actor=self.qm, answer=answer)
-            self.stdout.write("CAPA opened from a dissatisfied answer of 2025")
+            self.stdout.write(f"CAPA opened from a dissatisfied answer of {campaign.title}")

@@ -10,7 +10,6 @@ Codes start with ``BT<N>-`` so sizes live side by side; an existing prefix is sk
 are written in bulk (history rows too), in a few dozen queries.
 """
 
-import datetime
 import time
 
 from django.contrib.auth import get_user_model
@@ -18,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.clock import on_day
 from org.models import Assignment, Department, Employee, Post, today
 from responsibilities.models import JobDescription, RequiredTraining
 from training.choices import AttendanceResult, EventStatus
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}: done in {time.perf_counter() - started:.1f} s")
 
     def build(self, prefix, n, course_count, actor):
-        start = datetime.date(2020, 1, 1)
         day = today()
+        start = on_day(day.year - 6, 1, 1)
         root = Department.objects.create(code=f"{prefix}-ROOT", name=f"基准公司 {n}", valid_from=start)
         post_count = max(1, n // PER_POST)
         dept_count = max(1, post_count // PER_DEPARTMENT)

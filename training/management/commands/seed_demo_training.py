@@ -6,6 +6,12 @@ assessments (qualifications issued by the passes, some of them expiring soon), b
 induction records, a new hire not yet released for duty, and a few open needs. The demo's
 special-post holders all hold their valid qualification, so the demo obeys the gate.
 
+Every date is counted from today and every step runs at its moment of the story
+(``core.clock.moved_clock``): this year's plan was drafted in December of last year and
+approved and published before Christmas; each event is set up on its day and its results are
+recorded that afternoon; sessions older than the system (its go-live) are back-filled on the
+go-live day; the new hire joined ten days ago and the open needs were raised in the last weeks.
+
 Idempotent: a second run finds the catalogue and stops.
 """
 
@@ -16,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.clock import StoryCalendar, moved_clock
 from org import services as org_services
 from org.models import Assignment, Department, Employee, Post, today
 from training import services
@@ -169,7 +176,9 @@ class Command(BaseCommand):
         except User.DoesNotExist as error:
             raise CommandError("Run seed_demo first.") from error
         self.today = today()
-        with transaction.atomic():
+        self.calendar = StoryCalendar(self.today)
+        self.go_live = self.calendar.at(self.calendar.go_live, 10, 0)
+        with transaction.atomic(), moved_clock(self.go_live):
             self.courses = {}
             for code, name, kind, induction, months, hours, method, assessment, aliases, content in COURSES:
                 self.courses[code] = services.course_create(
@@ -186,6 +195,7 @@ class Command(BaseCommand):
                     description=content,
                 )
             self.stdout.write(f"  catalogue: {len(self.courses)} courses")
+        with transaction.atomic():
             self.inductions()
             self.qualifications()
             plan = self.plan()
@@ -202,10 +212,27 @@ class Command(BaseCommand):
 
     # Helpers -------------------------------------------------------------------------------
 
+    def moments(self, day):
+        """When an event of ``day`` was set up and when its results were recorded: that morning
+        and that afternoon, or the go-live day for sessions older than the system."""
+        if self.calendar.at(day, 17, 0) <= self.go_live:
+            return self.go_live, self.go_live + datetime.timedelta(minutes=30)
+        started = self.calendar.started
+        return min(self.calendar.at(day, 8, 30), started), min(self.calendar.at(day, 17, 0), started)
+
     def event(self, code, day, trainer, numbers, *, title="", failed=(), plan_item=None, cost=0, held=True):
+        set_up, done = self.moments(day)
+        with moved_clock(set_up):
+            event = self.event_create(code, day, trainer, numbers, title, plan_item, cost)
+        if held:
+            with moved_clock(done):
+                self.event_results(event, failed)
+        return event
+
+    def event_create(self, code, day, trainer, numbers, title, plan_item, cost):
         course = self.courses[code]
         employees = list(Employee.objects.filter(number__in=numbers).order_by("number"))
-        event = services.event_create(
+        return services.event_create(
             actor=self.hr,
             course=course,
             plan_item=plan_item,
@@ -220,8 +247,8 @@ class Command(BaseCommand):
             pass_score=Decimal(60) if course.assessment_method == WRT else None,
             attendees=employees,
         )
-        if not held:
-            return event
+
+    def event_results(self, event, failed):
         for attendance in event.attendances.select_related("employee"):
             fail = attendance.employee.number in failed
             score = None
@@ -234,7 +261,6 @@ class Command(BaseCommand):
                 score=score,
             )
         services.event_complete(actor=self.hr, event=event)
-        return event
 
     def expiring_in(self, days, months):
         """The exam date that makes a qualification of ``months`` run out in ``days`` days."""
@@ -291,7 +317,21 @@ class Command(BaseCommand):
 
     def plan(self):
         year = self.today.year
-        plan = services.plan_create(actor=self.hr, year=year, title=f"{year}年度培训计划")
+        drafted = self.calendar.at(self.calendar.year(-1, 12, 10), 9, 0)
+        with moved_clock(drafted):
+            plan = services.plan_create(actor=self.hr, year=year, title=f"{year}年度培训计划")
+            items = self.plan_items(plan)
+        with moved_clock(drafted + datetime.timedelta(days=5)):
+            services.plan_submit(actor=self.hr, plan=plan)
+        with moved_clock(drafted + datetime.timedelta(days=10, hours=6)):
+            services.plan_approve(actor=self.gm, plan=plan, comment="同意，按计划组织实施并控制费用。")
+        with moved_clock(drafted + datetime.timedelta(days=12)):
+            services.plan_publish(actor=self.hr, plan=plan, departments=Department.objects.valid_on())
+        self.plan_events(year, items)
+        self.stdout.write(f"  plan {plan}: approved, published to {plan.distributions.count()} departments")
+        return plan
+
+    def plan_items(self, plan):
         departments = {d.code: d for d in Department.objects.all()}
         posts = {p.code: p for p in Post.objects.all()}
         items = {}
@@ -311,9 +351,9 @@ class Command(BaseCommand):
                 departments=[departments[c] for c in dept_codes] or ([] if post_codes else [departments["GMO"]]),
                 posts=[posts[c] for c in post_codes],
             )
-        services.plan_submit(actor=self.hr, plan=plan)
-        services.plan_approve(actor=self.gm, plan=plan, comment="同意，按计划组织实施并控制费用。")
-        services.plan_publish(actor=self.hr, plan=plan, departments=Department.objects.valid_on())
+        return items
+
+    def plan_events(self, year, items):
         month = self.today.month
 
         def day_in(m, d=15):
@@ -351,25 +391,27 @@ class Command(BaseCommand):
             self.event("CS-COMP", day_in(7), "曹丽娟", ["E0028", "E0032"], plan_item=items["CS-COMP"])
         if month > 10:
             self.event("QMS-AUD", day_in(10, 20), "外部认证机构讲师", ["E0021"], plan_item=items["QMS-AUD"], cost=4200)
-        self.stdout.write(f"  plan {plan}: approved, published to {plan.distributions.count()} departments")
-        return plan
 
     def new_hire(self):
         """A new assembly worker, hired ten days ago: induction still to come."""
         hired = self.today - datetime.timedelta(days=10)
-        employee = Employee.objects.filter(number="E0084").first() or org_services.employee_create(
-            actor=self.hr, number="E0084", name="顾小川", hire_date=hired
-        )
-        post = Post.objects.get(code="PD-AS-04")
-        org_services.assignment_create(actor=self.hr, employee=employee, post=post, start=hired)
-        self.event(
-            "IND-01",
-            self.today + datetime.timedelta(days=5),
-            "毕若楠",
-            ["E0084"],
-            title=f"{self.today.year}年第四季度新员工入职培训",
-            held=False,
-        )
+        with moved_clock(self.calendar.at(hired, 8, 30)):
+            employee = Employee.objects.filter(number="E0084").first() or org_services.employee_create(
+                actor=self.hr, number="E0084", name="顾小川", hire_date=hired
+            )
+            post = Post.objects.get(code="PD-AS-04")
+            org_services.assignment_create(actor=self.hr, employee=employee, post=post, start=hired)
+        session = self.today + datetime.timedelta(days=5)
+        with moved_clock(self.calendar.at(hired, 10, 0)):
+            self.event_create(
+                "IND-01",
+                session,
+                "毕若楠",
+                ["E0084"],
+                f"{session.year}年第{(session.month - 1) // 3 + 1}季度新员工入职培训",
+                None,
+                0,
+            )
         self.stdout.write("  new hire E0084 顾小川: not yet released for duty")
 
     def check_gate(self):
@@ -381,6 +423,15 @@ class Command(BaseCommand):
 
     def needs(self):
         departments = {d.code: d for d in Department.objects.all()}
+        with moved_clock(self.calendar.moment_ago(days=19, hours=6)):
+            self.need_spc(departments)
+        with moved_clock(self.calendar.moment_ago(days=9, hours=4)):
+            self.need_iatf(departments)
+        with moved_clock(self.calendar.moment_ago(days=3, hours=5)):
+            self.need_welding(departments)
+        self.stdout.write(f"  needs: {TrainingNeed.objects.filter(status='open').count()} open")
+
+    def need_spc(self, departments):
         services.need_create(
             actor=self.head,
             department=departments["PD-MC"],
@@ -390,6 +441,8 @@ class Command(BaseCommand):
             due_date=datetime.date(self.today.year + 1, 3, 31),
             employees=list(Employee.objects.filter(number__in=["E0039", "E0040"])),
         )
+
+    def need_iatf(self, departments):
         services.need_create(
             actor=self.hr,
             department=departments["QD"],
@@ -400,6 +453,8 @@ class Command(BaseCommand):
             due_date=datetime.date(self.today.year + 1, 4, 30),
             employees=list(Employee.objects.filter(number="E0008")),
         )
+
+    def need_welding(self, departments):
         services.need_create(
             actor=self.head,
             department=departments["PD-AS"],
@@ -407,4 +462,3 @@ class Command(BaseCommand):
             reason="客户反馈焊缝外观不良后修订了返修工艺。",
             due_date=self.today + datetime.timedelta(days=30),
         )
-        self.stdout.write(f"  needs: {TrainingNeed.objects.filter(status='open').count()} open")

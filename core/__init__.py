@@ -1,0 +1,1 @@
+"""Shared machinery below every app: no models, no URLs, and no import of any app."""
