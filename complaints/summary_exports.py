@@ -110,7 +110,7 @@ def summary_xlsx(summary: Summary) -> bytes:
                 c.customer.name,
                 c.product,
                 c.get_status_display(),
-                timezone.localtime(c.current_due_at).strftime("%Y-%m-%d %H:%M") if c.current_due_at else "",
+                c.current_due_at or "",
                 (c.quality_owner.get_full_name() or c.quality_owner.username) if c.quality_owner else "",
             )
             for c in summary.overdue

@@ -1,7 +1,8 @@
 """A readable change history for any model that keeps simple-history records.
 
 Each entry says who changed what and when, with the old and the new value of every field
-that changed, foreign keys shown by name. Apps reuse ``ObjectHistoryView`` for their models.
+that changed: foreign keys by name, times in the company's time zone to the minute. Apps
+reuse ``ObjectHistoryView`` for their models.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+
+from core.timefmt import local_day, local_minute
 
 HIDDEN_FIELDS = {"id"}
 
@@ -43,6 +46,10 @@ def _display(field, value, names):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("Yes") if value else _("No")
+    if isinstance(field, models.DateTimeField):
+        return local_minute(value)
+    if isinstance(field, models.DateField):
+        return local_day(value)
     return str(value)
 
 

@@ -1,9 +1,12 @@
 """Print-ready Excel workbooks, shared by every export of the system.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-`` or ``@``)
-is written as a plain text cell, never evaluated.
+is written as a plain text cell, never evaluated. A moment is written as a real date-time
+cell in the company's time zone, to the minute (``yyyy-mm-dd hh:mm``); a day as a date cell
+(``yyyy-mm-dd``): pass datetimes and dates as they are, never as text.
 """
 
+import datetime
 from copy import copy
 from io import BytesIO
 
@@ -15,6 +18,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from core.timefmt import EXCEL_DAY, EXCEL_MINUTE, excel_datetime, local_minute
+
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -22,11 +27,24 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 FONT_NAME = "Noto Sans CJK SC"
 
 
-def set_cell(ws, row, column, value):
-    """Write ``value``; strings that look like formulas are stored as text."""
-    cell = ws.cell(row=row, column=column)
+def _cell_value(value):
+    """``(value, number format or None)`` as a cell stores it."""
     if isinstance(value, Promise):
-        value = str(value)
+        return str(value), None
+    if isinstance(value, datetime.datetime):
+        return excel_datetime(value), EXCEL_MINUTE
+    if isinstance(value, datetime.date):
+        return value, EXCEL_DAY
+    return value, None
+
+
+def set_cell(ws, row, column, value):
+    """Write ``value``; strings that look like formulas are stored as text, moments in the
+    company's time zone to the minute."""
+    cell = ws.cell(row=row, column=column)
+    value, number_format = _cell_value(value)
+    if number_format:
+        cell.number_format = number_format
     if isinstance(value, str):
         # Control characters (a soft line break pasted from Word) are not allowed in XLSX.
         value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
@@ -76,7 +94,7 @@ def table_sheet(wb, *, title, columns, rows, widths, header_left="", document=""
     ws.oddHeader.left.text = company.replace("&", "&&")
     ws.oddHeader.center.text = title.replace("&", "&&")
     ws.oddHeader.right.text = document.replace("&", "&&")
-    ws.oddFooter.left.text = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    ws.oddFooter.left.text = local_minute(timezone.now())
     ws.oddFooter.right.text = "&P / &N"
     return ws
 
@@ -107,11 +125,11 @@ def write_only_style(ws, *, font=None, fill=None, border=None, alignment=None):
 
 
 def write_only_cell(ws, value, style=None):
-    """A cell for a write-only sheet; like ``set_cell``, formula-like text stays text."""
+    """A cell for a write-only sheet; like ``set_cell``, formula-like text stays text and
+    moments are local to the minute."""
     from openpyxl.cell import WriteOnlyCell
 
-    if isinstance(value, Promise):
-        value = str(value)
+    value, number_format = _cell_value(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
     cell = WriteOnlyCell(ws)
@@ -124,6 +142,8 @@ def write_only_cell(ws, value, style=None):
         cell.value = value
     if style is not None:
         cell._style = copy(style)
+    if number_format:
+        cell.number_format = number_format
     return cell
 
 
@@ -149,7 +169,7 @@ def write_only_table(wb, *, title, columns, rows, widths, document="", sheet_tit
     ws.oddHeader.left.text = settings.QMS_COMPANY_NAME.replace("&", "&&")
     ws.oddHeader.center.text = title.replace("&", "&&")
     ws.oddHeader.right.text = document.replace("&", "&&")
-    ws.oddFooter.left.text = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    ws.oddFooter.left.text = local_minute(timezone.now())
     ws.oddFooter.right.text = "&P / &N"
     ws.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
     title_style = write_only_style(ws, font=Font(name=FONT_NAME, bold=True, size=14))

@@ -139,6 +139,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("QMS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Times in every language as 2026-03-01 08:30, in TIME_ZONE (see core/timefmt.py).
+FORMAT_MODULE_PATH = ["qms_site.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

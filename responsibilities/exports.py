@@ -23,10 +23,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from core.timefmt import local_day, local_minute
 from org.models import Department, Post, today
 from org.pdf import STATIC_SCHEME, collector_paused, layout, render_pdf
 
@@ -77,11 +77,7 @@ def _page_label() -> list[tuple[str, str]]:
 
 
 def _day(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return date_format(value, "Y-m-d")
+    return local_day(value)
 
 
 def _person(user) -> str:
@@ -138,7 +134,7 @@ def _context(jd: JobDescription, *, issued: bool, request=None) -> dict:
     if request is not None and not issued:
         printed = _("Printed by %(name)s on %(time)s; a printed copy is not controlled.") % {
             "name": _person(request.user),
-            "time": date_format(timezone.localtime(), "Y-m-d H:i"),
+            "time": local_minute(timezone.now()),
         }
     else:
         printed = _("Controlled document; check the version in the system before use.")

@@ -8,11 +8,11 @@ status, so a printout shows which version it is. Texts are in the company's lang
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.timefmt import local_day, local_minute
 from org.pdf import STATIC_SCHEME, render_pdf
 from org.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_cell, table_sheet, workbook_bytes
 
@@ -32,7 +32,8 @@ def _person(user):
 
 
 def _day(value):
-    return date_format(value, "Y-m-d") if value else "—"
+    """The company's day of a moment (approval times are stored in UTC), or a date."""
+    return local_day(value) or "—"
 
 
 def legend(scheme) -> list[str]:
@@ -133,7 +134,7 @@ def _matrix_workbook(grid):
     ws.oddHeader.left.text = settings.QMS_COMPANY_NAME.replace("&", "&&")
     ws.oddHeader.center.text = matrix.title.replace("&", "&&")
     ws.oddHeader.right.text = document.replace("&", "&&")
-    ws.oddFooter.left.text = _("Printed %(time)s") % {"time": date_format(timezone.localtime(), "Y-m-d H:i")}
+    ws.oddFooter.left.text = _("Printed %(time)s") % {"time": local_minute(timezone.now())}
     ws.oddFooter.center.text = (_("Effective %(date)s") % {"date": _day(matrix.effective_date)}).replace("&", "&&")
     ws.oddFooter.right.text = _("Page &P of &N")
     return wb
@@ -153,7 +154,7 @@ def matrix_pdf(grid) -> bytes:
                 "legend": legend(matrix.scheme),
                 "symbols": CELL_SYMBOL,
                 "wide": len(grid.columns) >= 25,
-                "printed": date_format(timezone.localtime(), "Y-m-d H:i"),
+                "printed": local_minute(timezone.now()),
                 "prepared": f"{_person(matrix.prepared_by)} {_day(matrix.prepared_at)}",
                 "approved": f"{_person(matrix.approved_by)} {_day(matrix.approved_at)}",
                 "stylesheet": f"{STATIC_SCHEME}css/matrix-print.css",
@@ -177,7 +178,7 @@ def grey_area_register_xlsx(grey_areas) -> bytes:
                 _day(g.due_date),
                 g.get_status_display(),
                 g.resolution or g.void_reason,
-                _day(timezone.localtime(g.recorded_at)),
+                _day(g.recorded_at),
             )
             for g in grey_areas
         ]

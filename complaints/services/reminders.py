@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.timefmt import local_minute
 from org.choices import Role
 
 from ..choices import ActionStatus, CapaStatus, CheckResult, ComplaintStatus
@@ -48,7 +49,7 @@ def overdue_items(now=None) -> list[dict]:
                     "number": c.number,
                     "customer": c.customer.name,
                     "product": c.product,
-                    "due": timezone.localtime(step.due_at).strftime("%Y-%m-%d %H:%M"),
+                    "due": local_minute(step.due_at),
                     "url": site + c.get_absolute_url(),
                 },
             }

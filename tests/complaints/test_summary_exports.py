@@ -1,10 +1,12 @@
 """The summary as Excel and PDF and the follow-up list as PDF, opened and read back."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.complaints import h4_setup, summary_data
@@ -53,6 +55,19 @@ def test_excel_holds_the_hand_computed_figures(client, p, data, english, django_
     assert [row[0] for row in overdue] == [data["D"].number]
     ws = wb["Overview"]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2" and ws.freeze_panes == "A3"
+
+
+def test_excel_due_time_is_a_local_time_to_the_minute(client, p, data):
+    complaint = data["D"]
+    due = complaint.steps.get(completed_at__isnull=True).due_at
+    client.force_login(p.qm)
+    month = f"{timezone.localtime(complaint.received_at):%Y-%m}"
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("complaints:summary_xlsx") + f"?month={month}").content))
+    (row,) = wb["Overdue"].iter_rows(min_row=3)
+    cell = row[4]
+    assert cell.value == timezone.localtime(due).replace(tzinfo=None, second=0, microsecond=0)
+    assert cell.value != due.astimezone(datetime.UTC).replace(tzinfo=None, second=0, microsecond=0)
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_excel_writes_formula_like_customer_names_as_text(client, p, data):

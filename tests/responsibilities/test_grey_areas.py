@@ -4,13 +4,16 @@ departments without a charter) by grouping, not pairwise; recorded grey areas mo
 open → in progress → resolved or void with history; who may see and change what."""
 
 # ruff: noqa: F811
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from responsibilities import matrix_services, services
@@ -289,3 +292,19 @@ def test_register_shows_open_and_in_progress_by_default(client, org_tree, qm_use
     assert list(client.get(REGISTER, {"status": "resolved"}).context["grey_areas"]) == [done]
     assert list(client.get(REGISTER, {"status": "open"}).context["grey_areas"]) == [open_one]
     assert len(client.get(REGISTER, {"status": "all"}).context["grey_areas"]) == 3
+
+
+def test_history_page_shows_the_closing_time_in_local_time_to_the_minute(client, org_tree, qm_user, english_pages):
+    grey = matrix_services.grey_area_record(actor=qm_user, kind="other", description="d", owner=qm_user)
+    # 08:30:45.5 in the company's time zone: in UTC it is 00:30, and it has seconds to drop.
+    local = timezone.localtime().replace(hour=8, minute=30, second=45, microsecond=500000)
+    with time_machine.travel(local, tick=False):
+        matrix_services.grey_area_resolve(actor=qm_user, grey_area=grey, resolution="Charter revised")
+        client.force_login(qm_user)
+        response = client.get(reverse("responsibilities:grey_area_history", args=[grey.pk]))
+    resolved = response.context["entries"][0]
+    shown = f"{local:%Y-%m-%d} 08:30"
+    assert {c.field: c.new for c in resolved.changes}["closed at"] == shown
+    body = response.content.decode()
+    assert f"<td>{shown}</td>" in body
+    assert f"{local.astimezone(datetime.UTC):%Y-%m-%d %H:%M}" not in body and "08:30:45" not in body
