@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.forms import DateInput
@@ -146,6 +147,9 @@ class CampaignForm(forms.ModelForm):
         self.fields["template"].queryset = SurveyTemplate.objects.filter(next_version__isnull=True).order_by("code")
         self.fields["owner"].queryset = Employee.objects.filter(user__is_active=True).order_by("name")
         self.fields["deadline"].initial = default_deadline()
+        self.fields["deadline"].help_text = _(
+            "Four weeks from today unless you choose otherwise; not in the past and not before the period starts."
+        )
         if user is not None and hasattr(user, "employee"):
             self.fields["owner"].initial = user.employee.pk
 
@@ -212,6 +216,19 @@ class StaffAnswersForm(AnswersForm):
         self.order_fields(["channel", "received_on", "respondent"])
 
 
-class ReasonForm(forms.Form):
+class ReopenForm(forms.Form):
+    """Why a closed campaign takes answers again, and until when."""
+
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("New reply deadline"), required=False, widget=DateInput)
+    deadline = forms.DateField(
+        label=_("New reply deadline"),
+        widget=DateInput,
+        help_text=_("Today or later; the customers' links take answers until the end of this day."),
+    )
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            # The old deadline while it has not passed, else the usual reply time from today.
+            passed = campaign.deadline < timezone.localdate()
+            self.fields["deadline"].initial = default_deadline() if passed else campaign.deadline

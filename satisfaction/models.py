@@ -192,6 +192,11 @@ class Campaign(models.Model):
                 name="campaign_period_in_order",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("period_start")),
+                name="campaign_deadline_not_before_period",
+                violation_error_message=_("The reply deadline cannot lie before the start of the period."),
+            ),
         ]
 
     def __str__(self):
@@ -201,8 +206,13 @@ class Campaign(models.Model):
         return reverse("satisfaction:campaign_detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+            errors["period_end"] = _("The period cannot end before it starts.")
+        if self.period_start and self.deadline and self.deadline < self.period_start:
+            errors["deadline"] = _("The reply deadline cannot lie before the start of the period.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_running(self):

@@ -72,7 +72,7 @@ def owner_inbox(user):
 def invitation_for_token(token):
     """The invitation of a public link, with what the form needs; 404 for an unknown token."""
     try:
-        return Invitation.objects.select_related("campaign__template", "customer").get(token=token)
+        return Invitation.objects.select_related("campaign__template", "campaign__owner", "customer").get(token=token)
     except (Invitation.DoesNotExist, ValueError):
         raise Http404 from None
 

@@ -176,10 +176,31 @@ def template_items_data(template):
 # Campaigns --------------------------------------------------------------------------------
 
 
+#: A new campaign gives the customers this long to reply, counted from the day it starts.
+DEFAULT_REPLY_TIME = datetime.timedelta(weeks=4)
+
+
 def default_deadline(day=None):
-    """End of November of the year: the answers go to management review in December."""
-    day = day or timezone.localdate()
-    return day.replace(month=11, day=30)
+    """The reply deadline a new campaign proposes: four weeks after ``day`` (today in the
+    company's time zone), so a campaign started on any day of the year can take answers."""
+    return (day or timezone.localdate()) + DEFAULT_REPLY_TIME
+
+
+def _check_deadline(deadline, *, period_start):
+    """A campaign that takes answers needs a deadline that is today or later and not before
+    the start of the period surveyed. Refusals name the field, so forms show them there."""
+    if deadline is None:
+        raise SurveyError({"deadline": _("Give the reply deadline.")})
+    today = timezone.localdate()
+    if deadline < today:
+        raise SurveyError(
+            {
+                "deadline": _("The reply deadline %(deadline)s has passed; choose today (%(today)s) or a later day.")
+                % {"deadline": deadline.isoformat(), "today": today.isoformat()}
+            }
+        )
+    if period_start and deadline < period_start:
+        raise SurveyError({"deadline": _("The reply deadline cannot lie before the start of the period.")})
 
 
 @transaction.atomic
@@ -187,9 +208,11 @@ def campaign_create(
     *, actor, title, period_start, period_end, template, target_rate, deadline, owner, customers, base_url=""
 ) -> Campaign:
     """A running campaign asking ``customers``; each gets a personal link, e-mailed (in the
-    customer's language) to those with an address once the campaign is saved."""
+    customer's language) to those with an address once the campaign is saved. The reply
+    deadline may not have passed and may not lie before the start of the period."""
     if not permissions.can_create_campaign(actor):
         raise PermissionDenied
+    _check_deadline(deadline, period_start=period_start)
     if hasattr(template, "next_version"):
         raise SurveyError(_("This template has a newer version; use the latest one."))
     customers = list(customers)
@@ -246,17 +269,19 @@ def campaign_close(*, actor, campaign, reason="") -> Campaign:
 
 @transaction.atomic
 def campaign_reopen(*, actor, campaign, reason, deadline=None) -> Campaign:
-    """Take answers again, e.g. to wait for late forms; the reason is required."""
+    """Take answers again until ``deadline``, e.g. to wait for late forms; the reason is
+    required. Without a new deadline the current one is kept, which must not have passed."""
     campaign = Campaign.objects.select_for_update().select_related("owner").get(pk=campaign.pk)
     if not permissions.can_manage_campaign(actor, campaign):
         raise PermissionDenied
     _check_transition(campaign, CampaignStatus.RUNNING)
     if not reason.strip():
-        raise SurveyError(_("Say why the campaign is reopened."))
+        raise SurveyError({"reason": _("Say why the campaign is reopened.")})
+    deadline = deadline or campaign.deadline
+    _check_deadline(deadline, period_start=campaign.period_start)
     campaign.status = CampaignStatus.RUNNING
     campaign.status_reason = reason
-    if deadline:
-        campaign.deadline = deadline
+    campaign.deadline = deadline
     return save_with_history(campaign, actor=actor, reason="reopened")
 
 

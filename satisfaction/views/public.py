@@ -2,14 +2,15 @@
 
 It is shown in the customer's language, on the project's own minimal page (no site
 navigation), shows nothing but this customer's survey, takes one submission, and then
-thanks the customer. Unknown tokens get 404; an answered, closed or expired survey says so.
+thanks the customer. Unknown tokens get 404; an answered survey says so, and a closed or
+expired one says that it has ended and whom to contact (410, nothing is accepted).
 Every request counts against a per-address rate limit (``satisfaction.ratelimit``).
 """
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -70,16 +71,29 @@ class SurveyFormView(View):
             status=status,
         )
 
+    def blocked_page(self, request, template_name):
+        """410 Gone: the link is real but its form takes no answers any more, so browsers show
+        the page while crawlers and link checkers drop it. An ended survey names the campaign's
+        owner as the person to contact."""
+        campaign = self.invitation.campaign
+        return self.page(
+            request,
+            template_name,
+            status=410,
+            contact=campaign.owner,
+            deadline_passed=campaign.deadline < timezone.localdate(),
+        )
+
     def get(self, request, token):
         blocked = self.state()
         if blocked:
-            return self.page(request, blocked, status=410)
+            return self.blocked_page(request, blocked)
         return self.page(request, "satisfaction/public/form.html", form=self.make_form())
 
     def post(self, request, token):
         blocked = self.state()
         if blocked:
-            return self.page(request, blocked, status=410)
+            return self.blocked_page(request, blocked)
         form = self.make_form(request.POST)
         if form.is_valid():
             try:

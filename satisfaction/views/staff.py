@@ -20,7 +20,7 @@ from responsibilities.views.documents import file_response
 
 from .. import charts, exports, permissions, selectors, services
 from ..choices import MIN_RESPONSES, Channel, Level
-from ..forms import CampaignForm, ReasonForm, StaffAnswersForm, TemplateForm, items_to_lines
+from ..forms import CampaignForm, ReopenForm, StaffAnswersForm, TemplateForm, items_to_lines
 from ..models import Answer, Invitation, SurveyItem, SurveyTemplate
 
 
@@ -221,7 +221,7 @@ class CampaignDetailView(CampaignMixin, TemplateView):
             min_responses=MIN_RESPONSES,
             can_manage=self.can_manage,
             accepts_answers=self.campaign.accepts_answers(),
-            reopen_form=ReasonForm(),
+            reopen_form=kwargs.pop("reopen_form", None) or ReopenForm(campaign=self.campaign),
             **kwargs,
         )
 
@@ -260,26 +260,28 @@ class CampaignCloseView(CampaignManageMixin, View):
         return redirect(self.campaign)
 
 
-class CampaignReopenView(CampaignManageMixin, View):
+class CampaignReopenView(CampaignManageMixin, CampaignDetailView):
+    """Reopen with a reason and a new reply deadline; a refusal shows the campaign page again
+    with the errors at the fields."""
+
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say why the campaign is reopened."))
-            return redirect(self.campaign)
-        try:
-            services.campaign_reopen(
-                actor=request.user,
-                campaign=self.campaign,
-                reason=form.cleaned_data["reason"],
-                deadline=form.cleaned_data["deadline"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Campaign reopened."))
-        return redirect(self.campaign)
+        form = ReopenForm(request.POST, campaign=self.campaign)
+        if form.is_valid():
+            try:
+                services.campaign_reopen(
+                    actor=request.user,
+                    campaign=self.campaign,
+                    reason=form.cleaned_data["reason"],
+                    deadline=form.cleaned_data["deadline"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Campaign reopened."))
+                return redirect(self.campaign)
+        return self.render_to_response(self.get_context_data(reopen_form=form), status=400)
 
 
 class ResponseEnterView(CampaignManageMixin, TemplateView):

@@ -6,10 +6,12 @@ the report shows the result and a CAPA is opened from the lowest item. The pages
 Chinese; steps find their controls by names and URLs, not by translated labels.
 """
 
+import datetime
 import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from complaints.models import Capa, Customer
 from org.choices import Role
@@ -48,18 +50,20 @@ def test_campaign_online_and_paper_answers_report_and_capa(org_tree, chromium, a
     # 1. The quality manager starts the campaign.
     page = chromium.new_page()
     log_in(page, qm.username, "/satisfaction/campaigns/new/")
-    page.fill("#id_title", "2026 满意度调查")
-    page.fill("#id_period_start", "2026-01-01")
-    page.fill("#id_period_end", "2026-12-31")
+    today = timezone.localdate()
+    page.fill("#id_title", f"{today.year} 满意度调查")
+    page.fill("#id_period_start", today.replace(month=1, day=1).isoformat())
+    page.fill("#id_period_end", today.replace(month=12, day=31).isoformat())
     page.select_option("#id_template", str(template.pk))
     page.fill("#id_target_rate", "90")
-    page.fill("#id_deadline", "2099-11-30")
+    # The reply deadline is left as proposed: four weeks from today.
     page.select_option("#id_owner", str(qm.employee.pk))
     for customer in customers:
         page.check(f"input[name=customers][value='{customer.pk}']")
     page.click("form.card button[type=submit]")
+    page.wait_for_url(re.compile(r"/satisfaction/campaigns/\d+/$"))
     campaign = Campaign.objects.get()
-    page.wait_for_url(re.compile(rf"/satisfaction/campaigns/{campaign.pk}/$"))
+    assert campaign.deadline == today + datetime.timedelta(days=28)
     assert page.locator("tr[data-customer]").count() == 3
 
     # 2. Customer B answers on a phone through their personal link, in English.

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from satisfaction import services
 from satisfaction.choices import Channel
 
@@ -26,12 +28,14 @@ def make_template(actor, code="T", items=None):
 
 
 def start_campaign(actor, template, customers, owner=None, **overrides):
+    """A running campaign over this year with a deadline a month ahead (``overrides`` change it)."""
+    today = timezone.localdate()
     fields = {
-        "title": "2026 survey",
-        "period_start": datetime.date(2026, 1, 1),
-        "period_end": datetime.date(2026, 12, 31),
+        "title": "Yearly survey",
+        "period_start": today.replace(month=1, day=1),
+        "period_end": today.replace(month=12, day=31),
         "target_rate": Decimal("90"),
-        "deadline": datetime.date.today() + datetime.timedelta(days=30),
+        "deadline": today + datetime.timedelta(days=30),
     }
     fields.update(overrides)
     return services.campaign_create(
@@ -54,7 +58,7 @@ def respond(actor, campaign, customer, levels, channel=Channel.PAPER, comment=""
         actor=actor,
         invitation=invitation,
         channel=channel,
-        received_on=datetime.date.today(),
+        received_on=timezone.localdate(),
         answers={keys[k]: v for k, v in levels.items()},
         comment=comment,
     )

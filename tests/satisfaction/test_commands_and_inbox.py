@@ -4,12 +4,14 @@ import datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from satisfaction.choices import Level
 from satisfaction.models import Invitation
-from tests.satisfaction.fixtures import respond, start_campaign
+from tests.satisfaction.fixtures import respond
 
 
 def run(**options):
@@ -34,9 +36,10 @@ def test_command_reminds_missing_customers_and_not_twice_a_day(
     assert len(mailoutbox) == 1
 
 
-def test_command_skips_campaigns_past_their_deadline(quality_manager, template, customers, mailoutbox):
-    start_campaign(quality_manager, template, customers, deadline=datetime.date.today() - datetime.timedelta(days=1))
-    assert "0 reminders sent for 0 running campaigns" in run(base_url="https://x")
+def test_command_skips_campaigns_past_their_deadline(quality_manager, campaign, mailoutbox):
+    day_after = datetime.datetime.combine(campaign.deadline + datetime.timedelta(days=1), datetime.time(8))
+    with time_machine.travel(timezone.make_aware(day_after), tick=False):
+        assert "0 reminders sent for 0 running campaigns" in run(base_url="https://x")
     assert not mailoutbox
 
 

@@ -3,13 +3,17 @@
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from satisfaction import services
 from satisfaction.choices import Channel, Level
 from satisfaction.models import Response
 from tests.satisfaction.fixtures import answer_keys, respond
+
+NOON = datetime.time(12)
 
 
 def link(campaign, customer):
@@ -71,13 +75,14 @@ def test_reused_link_says_it_was_answered(client, campaign, customers, english):
     assert Response.objects.get(customer=customers[1]).answers.get().level == Level.SATISFIED
 
 
-def test_expired_link_says_the_survey_is_closed(client, campaign, customers):
-    campaign.deadline = datetime.date.today() - datetime.timedelta(days=1)
-    campaign.save()
-    response = client.get(link(campaign, customers[1]))
+def test_expired_link_says_the_survey_has_ended(client, campaign, customers):
+    day_after = timezone.make_aware(datetime.datetime.combine(campaign.deadline + datetime.timedelta(days=1), NOON))
+    with time_machine.travel(day_after, tick=False):
+        response = client.get(link(campaign, customers[1]))
+        posted = client.post(link(campaign, customers[1]), post_data(campaign, D=Level.SATISFIED))
     assert response.status_code == 410
-    assert "This survey is closed" in response.content.decode()
-    assert client.post(link(campaign, customers[1]), post_data(campaign, D=Level.SATISFIED)).status_code == 410
+    assert "This survey has ended" in response.content.decode()
+    assert posted.status_code == 410
     assert not Response.objects.exists()
 
 

@@ -1,11 +1,14 @@
 """The analysis report: page, Excel and PDF, with constant query counts."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from complaints.models import Customer
@@ -25,9 +28,11 @@ def answered(quality_manager, campaign, customers):
     return campaign
 
 
-def add_customers(actor, campaign, count, start=10, year=2027):
-    """A later campaign (``year``) asking ``count`` new customers, who all answer."""
+def add_customers(actor, campaign, count, start=10, years_later=1):
+    """A campaign ``years_later`` years after ``campaign`` asking ``count`` new customers, who
+    all answer."""
     new = [Customer.objects.create(code=f"X{start + i}", name=f"客户{start + i}") for i in range(count)]
+    year = campaign.period_start.year + years_later
     later = start_campaign(
         actor,
         campaign.template,
@@ -35,6 +40,7 @@ def add_customers(actor, campaign, count, start=10, year=2027):
         title=f"later {start}",
         period_start=campaign.period_start.replace(year=year),
         period_end=campaign.period_end.replace(year=year),
+        deadline=campaign.period_end.replace(year=year),
     )
     for i, customer in enumerate(new):
         respond(actor, later, customer, {"A": [S, F, N, D][i % 4], "B": S, "D": F}, comment=f"意见 {i}")
@@ -56,12 +62,12 @@ def test_report_query_count_does_not_grow_with_customers_or_campaigns(
     client, quality_manager, answered, django_assert_max_num_queries
 ):
     client.force_login(quality_manager)
-    small_campaign = add_customers(quality_manager, answered, 4, start=10, year=2027)
+    small_campaign = add_customers(quality_manager, answered, 4, start=10, years_later=1)
     target = reverse("satisfaction:report", args=[small_campaign.pk])
     client.get(target)
     with django_assert_max_num_queries(20) as small:
         client.get(target)
-    bigger = add_customers(quality_manager, answered, 14, start=20, year=2028)
+    bigger = add_customers(quality_manager, answered, 14, start=20, years_later=2)
     big_target = reverse("satisfaction:report", args=[bigger.pk])
     client.get(big_target)
     with django_assert_max_num_queries(20) as large:
@@ -154,3 +160,14 @@ def test_texts_are_escaped_in_the_charts(quality_manager, customers):
     for svg in charts.values():
         assert "<script>" not in svg and "<b>" not in svg
     assert "&lt;script&gt;" in charts["items"]
+
+
+def test_pdf_prints_the_local_time_to_the_minute(client, quality_manager, answered):
+    # 00:30:45 in the company's time zone is 16:30 of the day before in UTC.
+    local = timezone.localtime().replace(hour=0, minute=30, second=45, microsecond=0)
+    with time_machine.travel(local, tick=False):
+        client.force_login(quality_manager)
+        response = client.get(reverse("satisfaction:report_pdf", args=[answered.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"{local:%Y-%m-%d} 00:30" in text
+    assert f"{local.astimezone(datetime.UTC):%Y-%m-%d %H:%M}" not in text and "00:30:45" not in text

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from satisfaction import services
 from satisfaction.choices import CampaignStatus, Channel, Level
 from satisfaction.models import Campaign, Response, SurveyTemplate
 from tests.satisfaction.fixtures import answer_keys, respond
@@ -34,30 +36,69 @@ def test_campaign_list_shows_progress(client, quality_manager, campaign, custome
     with django_assert_max_num_queries(12):
         response = client.get(url("campaign_list"))
     assert response.status_code == 200
-    assert [(c.title, c.invited, c.responded) for c in response.context["campaigns"]] == [("2026 survey", 3, 1)]
+    assert [(c.title, c.invited, c.responded) for c in response.context["campaigns"]] == [("Yearly survey", 3, 1)]
+
+
+def campaign_data(template, owner, customers, **overrides):
+    today = timezone.localdate()
+    return {
+        "title": f"{today.year} 年度顾客满意度调查",
+        "period_start": today.replace(month=1, day=1).isoformat(),
+        "period_end": today.replace(month=12, day=31).isoformat(),
+        "template": template.pk,
+        "target_rate": "95",
+        "deadline": (today + datetime.timedelta(days=10)).isoformat(),
+        "owner": owner.pk,
+        "customers": [c.pk for c in customers],
+        **overrides,
+    }
 
 
 def test_quality_manager_starts_a_campaign(client, quality_manager, template, customers):
     client.force_login(quality_manager)
     form = client.get(url("campaign_create"))
-    assert form.context["form"]["deadline"].value() == datetime.date.today().replace(month=11, day=30)
+    assert form.context["form"]["deadline"].value() == timezone.localdate() + datetime.timedelta(days=28)
     response = client.post(
         url("campaign_create"),
-        {
-            "title": "2026 年度顾客满意度调查",
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
-            "template": template.pk,
-            "target_rate": "95",
-            "deadline": "2026-11-30",
-            "owner": quality_manager.employee.pk,
-            "customers": [customers[0].pk, customers[2].pk],
-        },
+        campaign_data(template, quality_manager.employee, [customers[0], customers[2]]),
     )
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and response.url == campaign.get_absolute_url()
+    assert campaign.deadline == timezone.localdate() + datetime.timedelta(days=10)
     assert sorted(campaign.invitations.values_list("customer__code", flat=True)) == ["C1", "C3"]
     assert campaign.history.first().history_user == quality_manager
+
+
+def test_campaign_form_refuses_a_past_deadline_at_the_field(client, quality_manager, template, customers):
+    client.force_login(quality_manager)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        url("campaign_create"),
+        campaign_data(template, quality_manager.employee, customers, deadline=yesterday.isoformat()),
+    )
+    assert response.status_code == 200
+    assert "has passed; choose today" in " ".join(response.context["form"].errors["deadline"])
+    assert not Campaign.objects.exists()
+
+
+def test_campaign_form_refuses_a_deadline_before_the_period(client, quality_manager, template, customers):
+    client.force_login(quality_manager)
+    today = timezone.localdate()
+    response = client.post(
+        url("campaign_create"),
+        campaign_data(
+            template,
+            quality_manager.employee,
+            customers,
+            period_start=(today + datetime.timedelta(days=40)).isoformat(),
+            period_end=(today + datetime.timedelta(days=400)).isoformat(),
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline"] == [
+        "The reply deadline cannot lie before the start of the period."
+    ]
+    assert not Campaign.objects.exists()
 
 
 def test_campaign_form_rejects_a_superseded_template(client, quality_manager, campaign, customers):
@@ -101,6 +142,7 @@ def test_paper_entry_saves_a_response_with_its_channel(client, quality_manager, 
     invitation = campaign.invitations.get(customer=customers[2])
     keys = answer_keys(campaign.template)
     item, sub = keys["A"]
+    received_on = timezone.localdate() - datetime.timedelta(days=3)
     target = url("response_enter", campaign.pk) + f"?invitation={invitation.pk}"
     assert client.get(target).status_code == 200
     response = client.post(
@@ -108,7 +150,7 @@ def test_paper_entry_saves_a_response_with_its_channel(client, quality_manager, 
         {
             "invitation": invitation.pk,
             "channel": Channel.FAX,
-            "received_on": "2026-10-20",
+            "received_on": received_on.isoformat(),
             f"q{item}_{sub}": Level.NEUTRAL,
             f"q{keys['D'][0]}": Level.SATISFIED,
             "comment": "传真回复",
@@ -118,7 +160,7 @@ def test_paper_entry_saves_a_response_with_its_channel(client, quality_manager, 
     saved = Response.objects.get(invitation=invitation)
     assert (saved.channel, saved.received_on, saved.entered_by) == (
         Channel.FAX,
-        datetime.date(2026, 10, 20),
+        received_on,
         quality_manager,
     )
     # Entering it twice is refused: the form redirects to the existing response.
@@ -129,7 +171,7 @@ def test_paper_entry_saves_a_response_with_its_channel(client, quality_manager, 
         {
             "invitation": invitation.pk,
             "channel": "paper",
-            "received_on": "2026-10-21",
+            "received_on": timezone.localdate().isoformat(),
             f"q{keys['D'][0]}": Level.DISSATISFIED,
         },
     )
@@ -177,9 +219,40 @@ def test_remind_and_close_buttons(client, quality_manager, campaign, mailoutbox,
     client.post(url("campaign_close", campaign.pk))
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.CLOSED
-    client.post(url("campaign_reopen", campaign.pk), {"reason": "late forms"})
+    new_deadline = timezone.localdate() + datetime.timedelta(days=7)
+    response = client.post(url("campaign_reopen", campaign.pk), {"reason": "late forms", "deadline": new_deadline})
+    assert response.status_code == 302
     campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.RUNNING
+    assert (campaign.status, campaign.deadline) == (CampaignStatus.RUNNING, new_deadline)
+    assert campaign.history.first().history_change_reason == "reopened"
+
+
+def test_reopen_form_asks_for_a_deadline_that_has_not_passed(client, quality_manager, campaign):
+    services.campaign_close(actor=quality_manager, campaign=campaign)
+    client.force_login(quality_manager)
+    page = client.get(url("campaign_detail", campaign.pk))
+    assert page.context["reopen_form"]["deadline"].value() == campaign.deadline  # still ahead: kept
+    missing = client.post(url("campaign_reopen", campaign.pk), {"reason": "late forms"})
+    assert missing.status_code == 400
+    assert missing.context["reopen_form"].errors["deadline"] == ["This field is required."]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    past = client.post(url("campaign_reopen", campaign.pk), {"reason": "late forms", "deadline": yesterday})
+    assert past.status_code == 400
+    assert "has passed; choose today" in past.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
+    assert campaign.deadline != yesterday
+    assert client.get(url("campaign_reopen", campaign.pk)).status_code == 405
+
+
+def test_reader_cannot_reopen(client, quality_manager, general_manager, campaign):
+    services.campaign_close(actor=quality_manager, campaign=campaign)
+    client.force_login(general_manager)
+    deadline = timezone.localdate() + datetime.timedelta(days=7)
+    response = client.post(url("campaign_reopen", campaign.pk), {"reason": "x", "deadline": deadline})
+    assert response.status_code in (403, 404)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
 
 
 def test_template_pages(client, quality_manager, template, english):
