@@ -71,15 +71,28 @@ class ComplaintStatus(models.TextChoices):
 
 S = ComplaintStatus
 
+#: After a valid validity decision the procedure runs two branches side by side, each with its
+#: own open step and deadline: the investigation (containment → root cause → CAPA or approved
+#: no-CAPA decision) and the reply to the customer (drafted → approved by the quality manager →
+#: sent). Neither waits for the other; implementation waits for both. While both run, the
+#: status names the open step of the investigation, then that of the reply.
+INVESTIGATION_STATES = (S.CONTAINMENT, S.ROOT_CAUSE, S.CAPA_DECISION, S.NO_CAPA_APPROVAL)
+REPLY_STATES = (S.REPLY_DRAFT, S.REPLY_APPROVAL, S.REPLY_SEND)
+PARALLEL_STATES = INVESTIGATION_STATES + REPLY_STATES
+#: Where the status may go once a branch step is done: to the other branch's open step, or to
+#: implementation when neither branch has an open step left.
+_AFTER_INVESTIGATION = {*REPLY_STATES, S.IMPLEMENTATION}
+
 #: status → statuses it may move to. One service performs each move (see ``services.complaints``).
+#: A step of the reply branch recorded while the investigation runs leaves the status as it is.
 COMPLAINT_TRANSITIONS = {
     S.REGISTERED: {S.ANALYSIS, S.VOID},
     S.ANALYSIS: {S.NOT_VALID, S.CONTAINMENT, S.VOID},
     S.NOT_VALID: {S.CLOSED, S.ANALYSIS, S.VOID},
     S.CONTAINMENT: {S.ROOT_CAUSE, S.VOID},
     S.ROOT_CAUSE: {S.CAPA_DECISION, S.VOID},
-    S.CAPA_DECISION: {S.REPLY_DRAFT, S.NO_CAPA_APPROVAL, S.VOID},
-    S.NO_CAPA_APPROVAL: {S.REPLY_DRAFT, S.CAPA_DECISION, S.VOID},
+    S.CAPA_DECISION: {S.NO_CAPA_APPROVAL, *_AFTER_INVESTIGATION, S.VOID},
+    S.NO_CAPA_APPROVAL: {S.CAPA_DECISION, *_AFTER_INVESTIGATION, S.VOID},
     S.REPLY_DRAFT: {S.REPLY_APPROVAL, S.VOID},
     S.REPLY_APPROVAL: {S.REPLY_SEND, S.REPLY_DRAFT, S.VOID},
     S.REPLY_SEND: {S.IMPLEMENTATION, S.VOID},

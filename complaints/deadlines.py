@@ -33,7 +33,8 @@ DEFAULT_RULES = [
 ]
 
 #: The deadlines the monthly summary reports on, with the complaint fields that start and
-#: end them: deadline step → (start field, end field).
+#: end them: deadline step → (start field, end field). The services store in these fields when
+#: the step happened, not when it was typed in, so a step recorded late counts by its real time.
 MEASURED = {
     D.ANALYSIS: ("received_at", "validity_decided_at"),
     D.FIRST_HANDLING: ("received_at", "first_handled_at"),

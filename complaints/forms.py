@@ -27,6 +27,30 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UPLOAD_HELP = _("JPEG, PNG, PDF, xlsx or docx; at most %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
 
 
+def _now_to_the_minute():
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class HappenedAtMixin(forms.Form):
+    """The "when it happened" field of every workflow step form (实际发生时间), in the company's
+    time zone, to the minute, now by default. A step recorded late gets its real time; the
+    service refuses a time in the future or before the step it follows."""
+
+    happened_at = forms.DateTimeField(
+        label=_("When it happened"),
+        required=False,
+        initial=_now_to_the_minute,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=DATETIME_WIDGET,
+        help_text=_("Now by default. When you record a step later, give the time it really happened."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The step's own fields first, the time last.
+        self.fields["happened_at"] = self.fields.pop("happened_at")
+
+
 def users_with_roles(*roles):
     return (
         get_user_model()
@@ -119,7 +143,7 @@ class ComplaintForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(HappenedAtMixin, forms.Form):
     quality_owner = UserChoiceField(label=_("Owner in quality"), queryset=None)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -129,15 +153,21 @@ class HandOverForm(forms.Form):
 
 
 class AssignStepForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Step"), choices=(), required=False)
     assignee = UserChoiceField(label=_("Assignee of the open step"), queryset=None)
     make_owner = forms.BooleanField(label=_("Also make them the owner in quality"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, open_steps=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Containment and the reply run side by side: then say which step changes hands.
+        if len(open_steps) > 1:
+            self.fields["kind"].choices = [(step.kind, step.get_kind_display()) for step in open_steps]
+        else:
+            del self.fields["kind"]
         self.fields["assignee"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
 
 
-class ValidityForm(forms.Form):
+class ValidityForm(HappenedAtMixin, forms.Form):
     valid = forms.TypedChoiceField(
         label=_("Is the complaint valid?"),
         choices=[("yes", _("Valid: the cause lies with us")), ("no", _("Not valid: explain to the customer"))],
@@ -157,12 +187,12 @@ class ValidityForm(forms.Form):
         self.fields["responsible_departments"].queryset = active_departments()
 
 
-class ConfirmNotValidForm(forms.Form):
+class ConfirmNotValidForm(HappenedAtMixin, forms.Form):
     confirmation = UploadField(label=_("Customer's written confirmation"))
     comment = forms.CharField(label=_("Comment"), required=False)
 
 
-class ContainmentForm(forms.Form):
+class ContainmentForm(HappenedAtMixin, forms.Form):
     stock = forms.CharField(label=_("Stock"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     wip = forms.CharField(label=_("Work in progress"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     shipped = forms.CharField(label=_("Shipped goods"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -179,7 +209,7 @@ class ContainmentForm(forms.Form):
         return data
 
 
-class RootCauseForm(forms.Form):
+class RootCauseForm(HappenedAtMixin, forms.Form):
     why_1 = forms.CharField(label=_("Why 1"), max_length=300)
     why_2 = forms.CharField(label=_("Why 2"), max_length=300, required=False)
     why_3 = forms.CharField(label=_("Why 3"), max_length=300, required=False)
@@ -203,13 +233,17 @@ class CapaForm(forms.Form):
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
 
 
+class ComplaintCapaForm(HappenedAtMixin, CapaForm):
+    """The CAPA decision of a complaint: a new CAPA opened for it."""
+
+
 class CapaOpenForm(CapaForm):
     """A CAPA opened on its own (internal nonconformity, audit finding …)."""
 
     source = forms.ChoiceField(label=_("Source"), choices=CapaSource.choices)
 
 
-class LinkCapaForm(forms.Form):
+class LinkCapaForm(HappenedAtMixin, forms.Form):
     capa = forms.ModelChoiceField(label=_("Existing CAPA"), queryset=None)
     comment = forms.CharField(label=_("Comment"), required=False)
 
@@ -218,13 +252,13 @@ class LinkCapaForm(forms.Form):
         self.fields["capa"].queryset = Capa.objects.exclude(status__in=(CapaStatus.CLOSED, CapaStatus.VOID))
 
 
-class NoCapaForm(forms.Form):
+class NoCapaForm(HappenedAtMixin, forms.Form):
     reasoning = forms.CharField(
         label=_("Why no CAPA is needed (risk reasoning)"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(HappenedAtMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve")), ("return", _("Return"))], widget=forms.RadioSelect
     )
@@ -237,19 +271,21 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(HappenedAtMixin, forms.Form):
     text = forms.CharField(label=_("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class CommentForm(forms.Form):
+class CommentForm(HappenedAtMixin, forms.Form):
+    """A step with an optional comment only (sending the reply, closing a CAPA)."""
+
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ImplementationForm(forms.Form):
+class ImplementationForm(HappenedAtMixin, forms.Form):
     summary = forms.CharField(label=_("What was implemented"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(HappenedAtMixin, forms.Form):
     effective = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("yes", _("Effective")), ("no", _("Not effective"))],
@@ -270,7 +306,11 @@ class TrainingForm(forms.Form):
         self.fields["department"].queryset = active_departments()
 
 
-class FollowUpForm(forms.Form):
+class TrainingStepForm(HappenedAtMixin, TrainingForm):
+    """The training step of a complaint (a CAPA records training needs without a step time)."""
+
+
+class FollowUpForm(HappenedAtMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome of the call"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
     )
@@ -287,12 +327,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class VoidForm(HappenedAtMixin, ReasonForm):
+    """Voiding a complaint or a CAPA: the reason and when it was decided."""
+
+
 class AttachmentForm(forms.Form):
     file = UploadField(label=_("File"))
     kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
 
 
-class RootCauseCapaForm(forms.Form):
+class RootCauseCapaForm(HappenedAtMixin, forms.Form):
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 3}))
     categories = forms.MultipleChoiceField(
         label=_("Cause categories"), choices=CauseCategory.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -310,7 +354,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
 
 
-class CompleteActionForm(forms.Form):
+class CompleteActionForm(HappenedAtMixin, forms.Form):
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_file = UploadField(label=_("Evidence file"), required=False)
 
@@ -331,7 +375,7 @@ class PlanCheckForm(forms.Form):
         self.fields["assignee"].queryset = users_with_roles(Role.QA_ENGINEER, Role.QUALITY_MANAGER)
 
 
-class RecordCheckForm(forms.Form):
+class RecordCheckForm(HappenedAtMixin, forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("yes", _("Effective")), ("no", _("Not effective"))],

@@ -6,19 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Department
 
+from .forms import HappenedAtMixin
 from .models import Complaint, Customer
 from .models.claims import ClaimKind, Liability
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class WhenMixin(forms.Form):
-    at = forms.DateTimeField(
-        label=_("When it happened"),
-        required=False,
-        widget=DATETIME_WIDGET,
-        help_text=_("Leave empty for now. Enter the real time when recording a step late."),
-    )
+class WhenMixin(HappenedAtMixin):
+    """When a move of a return happened (实际发生时间), now by default."""
 
 
 # Returns ----------------------------------------------------------------------------------
@@ -82,6 +78,10 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=300)
 
 
+class ReturnVoidForm(WhenMixin, VoidForm):
+    pass
+
+
 RETURN_FORMS = {
     "take_over": ReturnTakeOverForm,
     "inspect": ReturnInspectForm,
@@ -90,7 +90,7 @@ RETURN_FORMS = {
     "mrb": ReturnMrbForm,
     "redeliver": ReturnRedeliverForm,
     "close": ReturnCloseForm,
-    "void": VoidForm,
+    "void": ReturnVoidForm,
 }
 
 
@@ -102,7 +102,11 @@ class ClaimRegisterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ClaimKind.choices)
     complaint = forms.CharField(label=_("Complaint number"), max_length=30, required=False)
     customer_reference = forms.CharField(label=_("Customer's reference"), max_length=60, required=False)
-    received_on = forms.DateField(label=_("Claim received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_("Claim date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the customer raised the claim; the number and the monthly summary use its month."),
+    )
     amount = forms.DecimalField(label=_("Amount claimed (CNY)"), max_digits=12, decimal_places=2, min_value=0)
     reason = forms.CharField(label=_("Reason given by the customer"), widget=forms.Textarea(attrs={"rows": 3}))
     planning_department = forms.ModelChoiceField(
@@ -123,7 +127,7 @@ class ClaimRegisterForm(forms.Form):
             raise forms.ValidationError(_("No complaint has the number %(number)s.") % {"number": number}) from None
 
 
-class ClaimConfirmForm(forms.Form):
+class ClaimConfirmForm(HappenedAtMixin):
     cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 3}))
     liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices)
     accepted_amount = forms.DecimalField(
@@ -140,17 +144,21 @@ class ClaimConfirmForm(forms.Form):
         self.fields["departments"].queryset = Department.objects.valid_on()
 
 
-class ClaimCountersignForm(forms.Form):
+class ClaimCountersignForm(HappenedAtMixin):
     department = forms.ModelChoiceField(label=_("For the department"), queryset=Department.objects.all())
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ClaimDecisionForm(forms.Form):
+class ClaimDecisionForm(HappenedAtMixin):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ClaimBookForm(forms.Form):
+class ClaimBookForm(HappenedAtMixin):
     voucher = forms.CharField(label=_("Accounting voucher"), max_length=60)
+
+
+class ClaimVoidForm(HappenedAtMixin, VoidForm):
+    pass
 
 
 CLAIM_FORMS = {
@@ -159,5 +167,5 @@ CLAIM_FORMS = {
     "approve": ClaimDecisionForm,
     "reject": ClaimDecisionForm,
     "book": ClaimBookForm,
-    "void": VoidForm,
+    "void": ClaimVoidForm,
 }

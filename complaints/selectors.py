@@ -1,6 +1,6 @@
 """Reads of complaints, CAPAs and customers, already narrowed to what the user may see."""
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import permissions
@@ -59,7 +59,11 @@ def visible_customers(user):
 
 
 def open_step_subquery():
-    return ComplaintStep.objects.filter(complaint=OuterRef("pk"), completed_at__isnull=True)
+    """The open steps of the outer complaint, the one due first first (containment and the reply
+    may be open side by side)."""
+    return ComplaintStep.objects.filter(complaint=OuterRef("pk"), completed_at__isnull=True).order_by(
+        F("due_at").asc(nulls_last=True), "pk"
+    )
 
 
 def with_current_step(qs):

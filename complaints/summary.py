@@ -10,8 +10,8 @@ workbook and its PDF, in a constant number of queries whatever the number of com
 * open and overdue items now, among the complaints of the period;
 * mean hours from receipt to first handling, and from receipt to final closure; a complaint
   reopened after a closure counts by its final closure and not at all while it is open again;
-* returns received in the period (count, quantities) and claims registered in it (count,
-  amounts claimed, accepted and booked).
+* returns received in the period (count, quantities) and claims whose claim date lies in it
+  (count, amounts claimed, accepted and booked).
 
 Only complaints the user may see are counted (quality, auditors and administrators see all of
 them, and so does the general manager here); voided complaints are left out of every figure
@@ -304,10 +304,11 @@ def build_summary(user, period: Period, *, now=None) -> Summary:
         "replacement_qty": sum(r["replacement_qty"] or 0 for r in live),
     }
 
-    # Claims the user may see, of complaints counted here (or of no complaint, e.g. a delivery claim).
+    # Claims the user may see, of complaints counted here (or of no complaint, e.g. a delivery claim),
+    # by their claim date: a claim raised in the period counts in it even if typed in later.
     claims = (
         visible_claims(user)
-        .filter(registered_at__gte=first, registered_at__lt=after)
+        .filter(received_on__gte=period.start, received_on__lte=period.end)
         .filter(Q(complaint__isnull=True) | Q(complaint__in=summary_complaints(user)))
         .exclude(status=ClaimStatus.VOIDED)
     )

@@ -4,15 +4,11 @@ e-mail to those who have not read the effective version yet.
 The reminders themselves are sent by ``services.send_acknowledgement_reminders``.
 """
 
-import datetime
-
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from org.forms import DateInput
 from org.models import Assignment, Employee, today
 
 from .choices import DocumentStatus
@@ -25,7 +21,8 @@ class JobDescriptionChoiceField(forms.ModelChoiceField):
 
 
 class PaperAcknowledgementForm(forms.Form):
-    """Who signed which effective job description on paper, and when.
+    """Who signed which effective job description on paper, and when (the service checks the
+    time: not in the future, not before the version took effect).
 
     The job description is the effective version of one of the employee's current posts:
     with a single post it is found without asking; with several, HR picks the one signed.
@@ -42,7 +39,12 @@ class PaperAcknowledgementForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Needed only when the employee holds several posts."),
     )
-    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DateInput(), initial=today)
+    signed_at = forms.DateTimeField(
+        label=gettext_lazy("When it was signed"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("Leave empty for now. Not in the future, nor before the job description took effect."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,12 +60,6 @@ class PaperAcknowledgementForm(forms.Form):
             .select_related("post")
             .order_by("post__department__sort_order", "post__sort_order", "post__code")
         )
-
-    def clean_signed_on(self):
-        day = self.cleaned_data["signed_on"]
-        if day > today():
-            raise forms.ValidationError(_("The date of signing cannot lie in the future."))
-        return day
 
     def clean(self):
         cleaned = super().clean()
@@ -94,10 +90,3 @@ class PaperAcknowledgementForm(forms.Form):
                 _("This is not the job description of a post %(name)s holds today.") % {"name": employee.name},
             )
         return cleaned
-
-    def signed_at(self):
-        """The day of signing as a moment: now if signed today, else the start of that day."""
-        day = self.cleaned_data["signed_on"]
-        if day == today():
-            return timezone.now()
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -262,7 +263,10 @@ class DesignatedApprover(models.Model):
 
 
 class Acknowledgement(models.Model):
-    """An employee's "I have read this version", online or from a signed paper sheet."""
+    """An employee's "I have read this version", online or from a signed paper sheet.
+
+    ``acknowledged_at`` is when it happened (the click, or the signature on paper);
+    ``recorded_at`` and ``recorded_by`` say when and by whom it was typed in (HR for paper)."""
 
     job_description = models.ForeignKey(
         JobDescription, verbose_name=_("job description"), on_delete=models.PROTECT, related_name="acknowledgements"
@@ -275,6 +279,7 @@ class Acknowledgement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     history = HistoricalRecords()
 

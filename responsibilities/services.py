@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.happened import happened_at as happened_at_checked
 from org.models import Assignment, Post, today
 from org.services import save_with_history
 
@@ -349,12 +350,36 @@ def jd_obsolete_for_post(*, actor, post: Post) -> int:
     return count
 
 
+def _signed_at(jd: JobDescription, happened_at) -> datetime.datetime:
+    """When a paper sheet was signed (see ``core.happened``): now unless given, never in the
+    future, never before the version was approved and took effect."""
+    moments = [jd.approved_at] if jd.approved_at else []
+    if jd.effective_date:
+        moments.append(timezone.make_aware(datetime.datetime.combine(jd.effective_date, datetime.time.min)))
+    return happened_at_checked(
+        happened_at,
+        after=(max(moments, default=None), f"{jd.document_number} {jd.version_label}"),
+        field="signed_at",
+        error=WorkflowError,
+        future_message=_("When it was signed cannot lie in the future."),
+        before_message=_("%(step)s took effect on %(when)s: it cannot have been signed before."),
+    )
+
+
 @transaction.atomic
 def jd_acknowledge(
-    *, actor, jd: JobDescription, employee, method=AcknowledgementMethod.ONLINE, at=None
+    *,
+    actor,
+    jd: JobDescription,
+    employee,
+    method=AcknowledgementMethod.ONLINE,
+    at=None,
+    happened_at=None,
 ) -> Acknowledgement:
-    """Record that ``employee`` read this version: online by themselves, or by HR from a
-    signed paper sheet."""
+    """Record that ``employee`` read this version: online by themselves (now), or by HR from a
+    signed paper sheet, with ``happened_at`` the moment it was signed (now unless given; not in
+    the future nor before the version took effect). ``at`` sets the moment of an online
+    acknowledgement without checks, for commands that replay past events."""
     if jd.status != DocumentStatus.EFFECTIVE:
         raise WorkflowError(_("Only the effective version can be acknowledged."))
     holds_post = Assignment.objects.current().filter(employee=employee, post_id=jd.post_id).exists()
@@ -370,14 +395,19 @@ def jd_acknowledge(
         )
     if Acknowledgement.objects.filter(job_description=jd, employee=employee).exists():
         raise ValidationError(_("%(name)s has already acknowledged this version.") % {"name": employee.name})
+    if method == AcknowledgementMethod.PAPER:
+        acknowledged_at = _signed_at(jd, happened_at or at)
+    else:
+        acknowledged_at = happened_at or at or timezone.now()
     return _create(
         Acknowledgement,
         actor=actor,
         job_description=jd,
         employee=employee,
         method=method,
-        acknowledged_at=at or timezone.now(),
+        acknowledged_at=acknowledged_at,
         recorded_by=actor,
+        recorded_at=timezone.now(),
     )
 
 

@@ -38,6 +38,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class HappenedForm(forms.Form):
+    """When an event step really happened (实际发生时间); the service refuses a time in the
+    future or before the step it follows."""
+
+    happened_at = forms.DateTimeField(
+        label=_("when it happened"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty for now. Enter the real time when recording a step late."),
+    )
+
+
+class CancelForm(HappenedForm, ReasonForm):
+    pass
+
+
 class NeedForm(forms.ModelForm):
     employees = forms.ModelMultipleChoiceField(
         label=_("employees"),

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -323,6 +324,28 @@ class TrainingEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
+    created_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
+    # Closing as held or cancelling: when it happened (实际发生时间), when and by whom it was recorded.
+    held_at = models.DateTimeField(_("held (closed) at"), null=True, blank=True)
+    held_recorded_at = models.DateTimeField(_("closing recorded at"), null=True, blank=True)
+    held_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closing recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_recorded_at = models.DateTimeField(_("cancellation recorded at"), null=True, blank=True)
+    cancelled_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancellation recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -366,6 +389,17 @@ class Attendance(models.Model):
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    # The assessment: when it happened (实际发生时间), when and by whom it was recorded.
+    result_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    result_recorded_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
+    result_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("result recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ Each service checks the actor's role and the state on the server and raises
 ``TrainingError`` (a ValidationError) with a translated message; nothing changes then.
 """
 
+import datetime
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.happened import happened_at as happened_at_checked
 from org.models import Assignment, Department, Employee, Post, today
 from org.permissions import can_manage_organisation
 from org.services import save_with_history
@@ -57,6 +59,17 @@ class TrainingError(ValidationError):
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
+
+
+def _start_of(day) -> datetime.datetime:
+    """The first moment of ``day`` in the company's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _happened(happened_at, *, earliest, step) -> datetime.datetime:
+    """When an event step really happened (see ``core.happened``): never in the future, never
+    before ``earliest``, the moment of the step it follows (named ``step``)."""
+    return happened_at_checked(happened_at, after=(earliest, step), error=TrainingError)
 
 
 def _move(record, transitions, new_status):
@@ -447,12 +460,15 @@ def event_invite(*, actor, event: TrainingEvent, employees) -> int:
 
 
 @transaction.atomic
-def event_cancel(*, actor, event: TrainingEvent, reason: str) -> TrainingEvent:
+def event_cancel(*, actor, event: TrainingEvent, reason: str, happened_at=None) -> TrainingEvent:
+    """Cancel a planned event (HR); ``happened_at``: when it was called off, not before it was scheduled."""
     _require(permissions.manages_training(actor))
     if not reason.strip():
         raise TrainingError({"reason": _("Give a reason for cancelling.")})
+    happened_at = _happened(happened_at, earliest=event.created_at, step=_("the event was scheduled"))
     _move(event, EVENT_TRANSITIONS, EventStatus.CANCELLED)
     event.cancel_reason = reason
+    event.cancelled_at, event.cancelled_recorded_at, event.cancelled_recorded_by = happened_at, timezone.now(), actor
     return save_with_history(event, actor=actor, reason=reason)
 
 
@@ -482,16 +498,17 @@ def _issue_qualification(attendance, *, actor):
 
 
 @transaction.atomic
-def attendance_record_result(*, actor, attendance: Attendance, result: str, score=None) -> Attendance:
+def attendance_record_result(*, actor, attendance: Attendance, result: str, score=None, happened_at=None) -> Attendance:
     """Record attendance and assessment (HR, from the signed sheet and the test papers). A
     pass issues the qualification with its validity end date; changing a pass into anything
-    else voids it."""
+    else voids it. ``happened_at``: when the assessment took place, from the day of the event."""
     _require(permissions.manages_training(actor))
     event = attendance.event
     if event.status != EventStatus.PLANNED:
         raise TrainingError(_("The results of a held or cancelled event are final."))
     if event.date > today():
         raise TrainingError(_("Results can be recorded from the day of the event."))
+    happened_at = _happened(happened_at, earliest=_start_of(event.date), step=_("the day of the event"))
     if result in ATTENDED and event.pass_score is not None:
         if score is None:
             raise TrainingError(_("Enter the score of %(name)s.") % {"name": attendance.employee.name})
@@ -510,6 +527,11 @@ def attendance_record_result(*, actor, attendance: Attendance, result: str, scor
     was_passed = attendance.result == AttendanceResult.PASSED
     attendance.result = result
     attendance.score = score
+    attendance.result_at, attendance.result_recorded_at, attendance.result_recorded_by = (
+        happened_at,
+        timezone.now(),
+        actor,
+    )
     if result in ATTENDED and not attendance.recorded_via:
         attendance.recorded_via = RecordedVia.SELF if attendance.confirmed_at else RecordedVia.SIGN_SHEET
     save_with_history(attendance, actor=actor)
@@ -528,17 +550,26 @@ def attendance_record_result(*, actor, attendance: Attendance, result: str, scor
 
 
 @transaction.atomic
-def event_complete(*, actor, event: TrainingEvent) -> TrainingEvent:
-    """Close the event as held once every attendee has a result (HR)."""
+def event_complete(*, actor, event: TrainingEvent, happened_at=None) -> TrainingEvent:
+    """Close the event as held once every attendee has a result (HR). ``happened_at``: when it
+    was held, not before its day nor before the last result."""
     _require(permissions.manages_training(actor))
     if event.date > today():
         raise TrainingError(_("An event is held on its date, not before."))
-    pending = [a.employee.name for a in event.attendances.select_related("employee") if a.result == "pending"]
+    attendances = list(event.attendances.select_related("employee"))
+    pending = [a.employee.name for a in attendances if a.result == AttendanceResult.PENDING]
     if pending:
         raise TrainingError(_("Record the results of: %(names)s.") % {"names": "、".join(pending)})
-    if not event.attendances.exists():
+    if not attendances:
         raise TrainingError(_("An event without attendees cannot be held."))
+    results = [a.result_at for a in attendances if a.result_at]
+    if results and max(results) > _start_of(event.date):
+        earliest, step = max(results), _("the last result")
+    else:
+        earliest, step = _start_of(event.date), _("the day of the event")
+    happened_at = _happened(happened_at, earliest=earliest, step=step)
     _move(event, EVENT_TRANSITIONS, EventStatus.HELD)
+    event.held_at, event.held_recorded_at, event.held_recorded_by = happened_at, timezone.now(), actor
     return save_with_history(event, actor=actor, reason=_("Held"))
 
 

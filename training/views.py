@@ -26,11 +26,13 @@ from org.views import ServiceFormView
 from . import exports, permissions, selectors, services
 from .choices import ATTENDED, AttendanceResult, CellStatus, EventStatus, NeedSource, NeedStatus, PlanStatus
 from .forms import (
+    CancelForm,
     CommentForm,
     CourseForm,
     EventForm,
     EvidenceForm,
     FeedbackForm,
+    HappenedForm,
     InviteForm,
     MatrixFilterForm,
     NeedForm,
@@ -603,6 +605,12 @@ class EventResultsView(HrRequiredMixin, EventObjectMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
+        when = HappenedForm(request.POST)
+        if not when.is_valid():
+            for error in when.errors.get("happened_at", []):
+                messages.error(request, error)
+            return redirect(self.event)
+        happened_at = when.cleaned_data["happened_at"]
         errors = []
         for attendance in self.event.attendances.select_related("employee", "event__course"):
             result = request.POST.get(f"result-{attendance.pk}")
@@ -617,7 +625,9 @@ class EventResultsView(HrRequiredMixin, EventObjectMixin, View):
             if result == attendance.result and score == attendance.score:
                 continue
             try:
-                services.attendance_record_result(actor=request.user, attendance=attendance, result=result, score=score)
+                services.attendance_record_result(
+                    actor=request.user, attendance=attendance, result=result, score=score, happened_at=happened_at
+                )
             except ValidationError as error:
                 errors.extend(error.messages)
         for error in errors:
@@ -629,7 +639,10 @@ class EventResultsView(HrRequiredMixin, EventObjectMixin, View):
 
 class EventCompleteView(HrRequiredMixin, EventObjectMixin, PostOnlyView):
     def perform(self):
-        services.event_complete(actor=self.request.user, event=self.event)
+        when = HappenedForm(self.request.POST)
+        if not when.is_valid():
+            raise ValidationError(when.errors["happened_at"])
+        services.event_complete(actor=self.request.user, event=self.event, **when.cleaned_data)
         messages.success(self.request, _("Event closed as held."))
         return self.event
 
@@ -638,12 +651,12 @@ class EventCompleteView(HrRequiredMixin, EventObjectMixin, PostOnlyView):
 
 
 class EventCancelView(HrRequiredMixin, EventObjectMixin, FormPage):
-    form_class = ReasonForm
+    form_class = CancelForm
     title = gettext_lazy("Cancel the training event")
 
     def perform(self, form):
         self.success_message = _("Event cancelled.")
-        return services.event_cancel(actor=self.request.user, event=self.event, reason=form.cleaned_data["reason"])
+        return services.event_cancel(actor=self.request.user, event=self.event, **form.cleaned_data)
 
 
 class EventInviteView(HrRequiredMixin, EventObjectMixin, FormPage):

@@ -25,4 +25,4 @@ __all__ = [
     "next_serial",
 ]
 from .claims import Claim, ClaimCountersignature  # noqa: E402, F401
-from .returns import CustomerReturn  # noqa: E402, F401
+from .returns import CustomerReturn, ReturnEvent  # noqa: E402, F401

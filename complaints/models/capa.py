@@ -176,7 +176,8 @@ class EffectivenessCheck(models.Model):
 
 
 class CapaEvent(models.Model):
-    """An entry of a CAPA's timeline: who moved it, when, with which comment."""
+    """An entry of a CAPA's timeline: who moved it, when it happened (``at``), when it was
+    recorded (``recorded_at``, by ``actor``), with which comment."""
 
     capa = models.ForeignKey(Capa, verbose_name=_("CAPA"), on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=40)
@@ -185,7 +186,8 @@ class CapaEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("happened at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 """Customer claims (客户索赔): money a customer deducts or asks for.
 
-Numbered ``MRKT-YYYYMMNN``: year, month and the serial of the claim within that month, two
-digits (``MRKT-20261101`` is the first claim of November 2026). The serial comes from one
+Numbered ``MRKT-YYYYMMNN``: year, month and the serial of the claim within the month of its
+claim date (the day the customer raised it, ``received_on``), two digits (``MRKT-20261101`` is
+the first claim raised in November 2026, even if it is typed in on 8 December). The serial comes from one
 counter row per month (``NumberCounter`` with the key ``MRKT-YYYYMM``), created with
 ``get_or_create`` and locked with ``SELECT … FOR UPDATE`` inside the transaction that creates
 the claim, and the number is unique in the database as well, so two claims created at the
@@ -16,6 +17,10 @@ The path (``CLAIM_ACTIONS``): registered by sales → cause and liability confir
 claim), who also names the departments involved → countersigned by the head of every
 department involved → approved (or rejected) by the general manager → booked by finance.
 Until it is booked, the quality manager or the general manager can void it with a reason.
+
+Each step keeps when it really happened (``confirmed_at``, ``signed_at``, ``decided_at``,
+``booked_at``, ``voided_at``), when it was typed in (``*_recorded_at``) and who did and recorded
+it (``*_by``: only the person the step belongs to can record it).
 """
 
 from dataclasses import dataclass
@@ -115,7 +120,10 @@ class Claim(models.Model):
     customer_reference = models.CharField(
         _("customer's reference"), max_length=60, blank=True, help_text=_("Debit note or claim letter number.")
     )
-    received_on = models.DateField(_("claim received on"))
+    received_on = models.DateField(
+        _("claim date"),
+        help_text=_("The day the customer raised the claim; the number and the monthly summary use its month."),
+    )
     amount = models.DecimalField(
         _("amount claimed (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -153,6 +161,7 @@ class Claim(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_recorded_at = models.DateTimeField(_("confirmation recorded at"), null=True, blank=True)
     departments = models.ManyToManyField(
         "org.Department",
         verbose_name=_("departments involved"),
@@ -170,6 +179,7 @@ class Claim(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_recorded_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
     decision_comment = models.TextField(_("general manager's comment"), blank=True)
 
     booked_by = models.ForeignKey(
@@ -181,9 +191,19 @@ class Claim(models.Model):
         related_name="+",
     )
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    booked_recorded_at = models.DateTimeField(_("booking recorded at"), null=True, blank=True)
     voucher = models.CharField(_("accounting voucher"), max_length=60, blank=True)
 
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_recorded_at = models.DateTimeField(_("voiding recorded at"), null=True, blank=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -231,6 +251,7 @@ class ClaimCountersignature(models.Model):
         related_name="+",
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     history = HistoricalRecords()

@@ -200,8 +200,12 @@ class Complaint(models.Model):
 class ComplaintStep(models.Model):
     """One step of a complaint's workflow (处理步骤) with its assignee and due time.
 
-    A step is opened when the complaint reaches it and completed by the service that moves
-    the complaint on; the completed steps are the step log.
+    A step is opened when the step before it happened and completed by the service that moves
+    the complaint on; the completed steps are the step log. ``opened_at`` and ``completed_at``
+    are when things happened (deadlines are measured on them); ``recorded_at`` is when the
+    completion was typed in, by ``completed_by``. After a valid validity decision the
+    containment and the reply branch each have an open step, so a complaint has at most one
+    open step of each kind.
     """
 
     complaint = models.ForeignKey(
@@ -219,6 +223,7 @@ class ComplaintStep(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("completion recorded at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("completed by"),
@@ -242,10 +247,10 @@ class ComplaintStep(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["complaint"],
+                fields=["complaint", "kind"],
                 condition=Q(completed_at__isnull=True),
-                name="complaint_one_open_step",
-                violation_error_message=_("A complaint has one open step at a time."),
+                name="complaint_one_open_step_per_kind",
+                violation_error_message=_("A complaint has one open step of each kind at a time."),
             ),
         ]
 
@@ -263,7 +268,8 @@ class ComplaintStep(models.Model):
 
 
 class ComplaintEvent(models.Model):
-    """An entry of a complaint's timeline (处理记录): who did what, when, with which comment."""
+    """An entry of a complaint's timeline (处理记录): who did what, when it happened (``at``),
+    when it was recorded (``recorded_at``, by ``actor``), with which comment."""
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="events"
@@ -274,7 +280,8 @@ class ComplaintEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("happened at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -264,3 +264,32 @@ class CustomerReturn(models.Model):
         if self.rework_pending and self.rework_due_at and now > self.rework_due_at:
             steps.append(_("rework"))
         return steps
+
+
+class ReturnEvent(models.Model):
+    """An entry of a return's timeline: which move, when it happened (``at``), when it was
+    recorded (``recorded_at``) and by whom (``actor``)."""
+
+    customer_return = models.ForeignKey(
+        CustomerReturn, verbose_name=_("customer return"), on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("happened at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("return event")
+        verbose_name_plural = _("return events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.customer_return.number} {self.action}"
+
+    @property
+    def action_label(self):
+        move = RETURN_ACTIONS.get(self.action)
+        return move.label if move else _("Received and counted")

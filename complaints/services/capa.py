@@ -29,7 +29,7 @@ from ..choices import (
 from ..models import Capa, CapaAction, CapaEvent, ChangeTraining, EffectivenessCheck, next_serial
 from ..signals import training_required
 from ..uploads import validate_upload
-from .common import WorkflowError, require, require_text, save_with_history
+from .common import WorkflowError, happened, require, require_text, save_with_history
 
 C = CapaStatus
 
@@ -38,13 +38,30 @@ def _locked(capa: Capa) -> Capa:
     return Capa.objects.select_for_update().get(pk=capa.pk)
 
 
-def _log(capa, *, actor, action, comment="", from_status="", to_status=""):
+def _log(capa, *, actor, action, comment="", from_status="", to_status="", at=None):
+    """A timeline entry: ``at`` is when it happened; it is recorded now, by ``actor``."""
+    now = timezone.now()
     CapaEvent.objects.create(
-        capa=capa, action=action, comment=comment, from_status=from_status, to_status=to_status, actor=actor
+        capa=capa,
+        action=action,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=at or now,
+        recorded_at=now,
     )
 
 
-def _move(capa, to_status, *, actor, action, comment=""):
+def _last_step(capa):
+    """(moment, name) of the latest move of ``capa`` so far: what a next move cannot precede."""
+    event = capa.events.exclude(to_status="").order_by("-at", "-pk").first()
+    if event is None or event.at < capa.created_at:
+        return capa.created_at, _("the opening of the CAPA")
+    return event.at, str(event.action_label)
+
+
+def _move(capa, to_status, *, actor, action, comment="", at=None):
     if to_status not in CAPA_TRANSITIONS[capa.status]:
         raise WorkflowError(
             _("A CAPA in the state “%(state)s” cannot move to “%(to)s”.")
@@ -53,7 +70,7 @@ def _move(capa, to_status, *, actor, action, comment=""):
     from_status = capa.status
     capa.status = to_status
     save_with_history(capa, actor=actor, reason=action)
-    _log(capa, actor=actor, action=action, comment=comment, from_status=from_status, to_status=to_status)
+    _log(capa, actor=actor, action=action, comment=comment, from_status=from_status, to_status=to_status, at=at)
     return capa
 
 
@@ -124,7 +141,7 @@ def capa_update(*, actor, capa: Capa, **fields) -> Capa:
 
 
 @transaction.atomic
-def capa_record_root_cause(*, actor, capa: Capa, root_cause: str, categories=()) -> Capa:
+def capa_record_root_cause(*, actor, capa: Capa, root_cause: str, categories=(), happened_at=None) -> Capa:
     """Record the root cause; corrective and preventive actions can be planned from now on."""
     capa = _locked(capa)
     _require_change(actor, capa)
@@ -134,8 +151,8 @@ def capa_record_root_cause(*, actor, capa: Capa, root_cause: str, categories=())
     if any(c not in CauseCategory.values for c in categories):
         raise ValidationError({"categories": _("Unknown cause category.")})
     capa.cause_categories = list(categories)
-    capa.root_cause_at = timezone.now()
-    return _move(capa, C.IMPLEMENTING, actor=actor, action="root_cause", comment=capa.root_cause)
+    capa.root_cause_at = happened(happened_at, after=_last_step(capa))
+    return _move(capa, C.IMPLEMENTING, actor=actor, action="root_cause", comment=capa.root_cause, at=capa.root_cause_at)
 
 
 @transaction.atomic
@@ -161,7 +178,9 @@ def capa_add_action(*, actor, capa: Capa, kind, description: str, owner, due_dat
 
 
 @transaction.atomic
-def capa_complete_action(*, actor, action: CapaAction, evidence: str = "", evidence_file=None) -> CapaAction:
+def capa_complete_action(
+    *, actor, action: CapaAction, evidence: str = "", evidence_file=None, happened_at=None
+) -> CapaAction:
     """Mark an action done with its evidence (a text, a file or both). Its owner or quality."""
     capa = _locked(action.capa)
     action = CapaAction.objects.select_for_update().get(pk=action.pk)
@@ -174,16 +193,17 @@ def capa_complete_action(*, actor, action: CapaAction, evidence: str = "", evide
         raise WorkflowError(_("This action is no longer open."))
     if not (evidence or "").strip() and evidence_file is None:
         raise ValidationError({"evidence": _("Give the evidence: a description, a file or both.")})
+    done_at = happened(happened_at, after=(action.created_at, _("the planning of the action")))
     if evidence_file is not None:
         action.evidence_content_type = validate_upload(evidence_file)
         action.evidence_name = (evidence_file.name or "file")[:200]
         action.evidence_file.save(evidence_file.name or "file", evidence_file, save=False)
     action.evidence = (evidence or "").strip()
     action.status = ActionStatus.DONE
-    action.completed_at = timezone.now()
+    action.completed_at = done_at
     action.completed_by = actor
     save_with_history(action, actor=actor, reason="done")
-    _log(capa, actor=actor, action="action_done", comment=action.description[:150])
+    _log(capa, actor=actor, action="action_done", comment=action.description[:150], at=done_at)
     return action
 
 
@@ -223,7 +243,9 @@ def capa_plan_check(*, actor, capa: Capa, method: str, due_date: datetime.date, 
 
 
 @transaction.atomic
-def capa_record_check(*, actor, check: EffectivenessCheck, passed: bool, note: str) -> EffectivenessCheck:
+def capa_record_check(
+    *, actor, check: EffectivenessCheck, passed: bool, note: str, happened_at=None
+) -> EffectivenessCheck:
     """Record the result of the effectiveness check: passed → awaiting closure, failed → the
     CAPA is reopened for new actions."""
     capa = _locked(check.capa)
@@ -232,20 +254,24 @@ def capa_record_check(*, actor, check: EffectivenessCheck, passed: bool, note: s
     if capa.status != C.VERIFICATION or check.result != CheckResult.PENDING:
         raise WorkflowError(_("This effectiveness check is not pending."))
     check.result_note = require_text(note, "note", _("Describe what was found."))
+    # The check verifies the actions: it cannot precede the last of them.
+    last_done = capa.actions.filter(status=ActionStatus.DONE).order_by("-completed_at").first()
+    after = (last_done.completed_at, _("the last action done")) if last_done else _last_step(capa)
+    at = happened(happened_at, after=after)
     check.result = CheckResult.PASSED if passed else CheckResult.FAILED
     check.verified_by = actor
-    check.verified_at = timezone.now()
+    check.verified_at = at
     save_with_history(check, actor=actor)
     if passed:
-        _move(capa, C.VERIFIED, actor=actor, action="check_passed", comment=check.result_note)
+        _move(capa, C.VERIFIED, actor=actor, action="check_passed", comment=check.result_note, at=at)
     else:
         capa.reopen_count += 1
-        _move(capa, C.IMPLEMENTING, actor=actor, action="check_failed", comment=check.result_note)
+        _move(capa, C.IMPLEMENTING, actor=actor, action="check_failed", comment=check.result_note, at=at)
     return check
 
 
 @transaction.atomic
-def capa_close(*, actor, capa: Capa, comment: str = "") -> Capa:
+def capa_close(*, actor, capa: Capa, comment: str = "", happened_at=None) -> Capa:
     """The quality manager closes the CAPA: no open actions, a passed effectiveness check."""
     capa = _locked(capa)
     require(permissions.is_quality_manager(actor), _("Only the quality manager closes a CAPA."))
@@ -253,18 +279,20 @@ def capa_close(*, actor, capa: Capa, comment: str = "") -> Capa:
         raise WorkflowError(_("The CAPA still has open actions."))
     if not capa.checks.filter(result=CheckResult.PASSED).exists() or capa.status != C.VERIFIED:
         raise WorkflowError(_("The CAPA closes only after a passed effectiveness check."))
-    capa.closed_at = timezone.now()
+    capa.closed_at = happened(happened_at, after=_last_step(capa))
     capa.closed_by = actor
-    return _move(capa, C.CLOSED, actor=actor, action="closed", comment=comment)
+    return _move(capa, C.CLOSED, actor=actor, action="closed", comment=comment, at=capa.closed_at)
 
 
 @transaction.atomic
-def capa_void(*, actor, capa: Capa, reason: str) -> Capa:
+def capa_void(*, actor, capa: Capa, reason: str, happened_at=None) -> Capa:
+    """Void a CAPA opened by mistake (never deleted)."""
     capa = _locked(capa)
     require(permissions.is_quality_manager(actor), _("Only the quality manager may void a CAPA."))
     _require_not_finished(capa)
     capa.void_reason = require_text(reason, "reason", _("Give a reason."))
-    return _move(capa, C.VOID, actor=actor, action="void", comment=reason)
+    at = happened(happened_at, after=_last_step(capa))
+    return _move(capa, C.VOID, actor=actor, action="void", comment=reason, at=at)
 
 
 @transaction.atomic

@@ -22,16 +22,39 @@ from org.services import save_with_history
 from ..choices import ComplaintStatus
 from ..models.claims import CLAIM_ACTIONS, Claim, ClaimCountersignature, ClaimKind, ClaimStatus, claim_number
 from ..models.numbering import next_serial
-from .common import WorkflowError
+from .common import WorkflowError, happened
 
 
-def _when(at):
+def _registered_at(at):
     now = timezone.now()
     if at is None:
         return now
-    if at > now + datetime.timedelta(minutes=5):
+    if at > now:
         raise WorkflowError(_("The time of a step cannot lie in the future."))
     return at
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of ``day`` in the company's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def previous_step_at(claim: Claim) -> tuple[datetime.datetime, str]:
+    """When the last step so far happened, and its name: the earliest a next step can have happened."""
+    if claim.decided_at:
+        return claim.decided_at, str(_("the general manager's decision"))
+    signed = [s.signed_at for s in claim.countersignatures.all() if s.signed_at]
+    if signed:
+        return max(signed), str(_("the last countersignature"))
+    if claim.confirmed_at:
+        return claim.confirmed_at, str(_("the confirmation of cause and liability"))
+    return _start_of(claim.received_on), str(_("the claim date"))
+
+
+def _happened(claim: Claim, happened_at, *, after=None) -> datetime.datetime:
+    """When the step really happened (``common.happened``): now unless given, never in the
+    future, never before ``after`` (moment, name), by default the last step so far."""
+    return happened(happened_at, after=after or previous_step_at(claim))
 
 
 def may_confirm(user, claim: Claim) -> bool:
@@ -104,8 +127,9 @@ def claim_register(
     planning_department=None,
     at=None,
 ) -> Claim:
-    """Sales records a customer's claim; it gets the next ``MRKT-YYYYMMNN`` number of the
-    month it is registered in (see ``models.claims`` for what happens after 99)."""
+    """Sales records a customer's claim. It gets the next ``MRKT-YYYYMMNN`` number of the month
+    of its claim date ``received_on`` (the day the customer raised it), whenever it is typed in
+    (see ``models.claims`` for what happens after 99); ``at`` is when it is recorded."""
     if not has_role(actor, Role.SALES):
         raise PermissionDenied(_("Only sales and customer service register claims."))
     if complaint is not None:
@@ -119,13 +143,15 @@ def claim_register(
         )
     if kind != ClaimKind.DELIVERY:
         planning_department = None
-    at = _when(at)
-    local = timezone.localtime(at)
-    serial = next_serial(f"MRKT-{local.year:04d}{local.month:02d}")
+    at = _registered_at(at)
+    if received_on > timezone.localdate(at):
+        raise WorkflowError({"received_on": _("The claim date cannot lie in the future.")})
+    day = received_on
+    serial = next_serial(f"MRKT-{day.year:04d}{day.month:02d}")
     claim = Claim(
-        number=claim_number(local.year, local.month, serial),
-        year=local.year,
-        month=local.month,
+        number=claim_number(day.year, day.month, serial),
+        year=day.year,
+        month=day.month,
         serial=serial,
         kind=kind,
         customer=customer,
@@ -151,9 +177,13 @@ def claim_confirm(
     liability: str,
     departments,
     accepted_amount: Decimal | None = None,
+    happened_at=None,
     at=None,
 ) -> Claim:
-    """Confirm the cause and the liability, and name the departments that countersign."""
+    """Confirm the cause and the liability, and name the departments that countersign.
+
+    ``happened_at`` (every step service takes it; ``at`` is its former name): when the step
+    really happened, now unless given; ``*_recorded_at`` keeps when it was typed in."""
     claim = _start(claim, "confirm")
     if not may_confirm(actor, claim):
         if claim.kind == ClaimKind.DELIVERY:
@@ -166,9 +196,10 @@ def claim_confirm(
         raise WorkflowError({"departments": _("Name at least one department that countersigns.")})
     if accepted_amount is not None and accepted_amount > claim.amount:
         raise WorkflowError({"accepted_amount": _("The amount accepted cannot exceed the amount claimed.")})
+    happened_at = _happened(claim, happened_at or at)
     claim.cause, claim.liability = cause, liability
     claim.accepted_amount = claim.amount if accepted_amount is None else accepted_amount
-    claim.confirmed_by, claim.confirmed_at = actor, _when(at)
+    claim.confirmed_by, claim.confirmed_at, claim.confirmed_recorded_at = actor, happened_at, timezone.now()
     claim.status = ClaimStatus.CONFIRMED
     _finish(claim, actor=actor, action="confirm", comment=cause)
     for department in departments:
@@ -178,8 +209,9 @@ def claim_confirm(
 
 
 @transaction.atomic
-def claim_countersign(*, actor, claim: Claim, department, comment: str = "", at=None) -> Claim:
-    """The head of one department involved countersigns; the last signature moves the claim on."""
+def claim_countersign(*, actor, claim: Claim, department, comment: str = "", happened_at=None, at=None) -> Claim:
+    """The head of one department involved countersigns; the last signature moves the claim on.
+    Departments sign in any order, each after the confirmation."""
     claim = _start(claim, "countersign")
     try:
         signature = claim.countersignatures.select_for_update().get(department=department)
@@ -189,7 +221,13 @@ def claim_countersign(*, actor, claim: Claim, department, comment: str = "", at=
         raise PermissionDenied(_("Only the head of %(department)s countersigns for it.") % {"department": department})
     if signature.signed_at is not None:
         raise WorkflowError(_("%(department)s has already countersigned.") % {"department": department})
-    signature.signed_by, signature.signed_at, signature.comment = actor, _when(at), comment
+    happened_at = _happened(
+        claim,
+        happened_at or at,
+        after=(claim.confirmed_at, str(_("the confirmation of cause and liability"))),
+    )
+    signature.signed_by, signature.signed_at, signature.comment = actor, happened_at, comment
+    signature.recorded_at = timezone.now()
     save_with_history(signature, actor=actor, reason=str(_("Countersigned")))
     if not claim.countersignatures.filter(signed_at__isnull=True).exists():
         claim.status = ClaimStatus.COUNTERSIGNED
@@ -197,49 +235,61 @@ def claim_countersign(*, actor, claim: Claim, department, comment: str = "", at=
     return claim
 
 
+def _decide(claim: Claim, *, actor, comment: str, happened_at) -> None:
+    happened_at = _happened(claim, happened_at)
+    claim.decided_by, claim.decided_at, claim.decision_comment = actor, happened_at, comment
+    claim.decided_recorded_at = timezone.now()
+
+
 @transaction.atomic
-def claim_approve(*, actor, claim: Claim, comment: str = "", at=None) -> Claim:
+def claim_approve(*, actor, claim: Claim, comment: str = "", happened_at=None, at=None) -> Claim:
+    """The general manager approves the accepted amount, after the last countersignature."""
     claim = _start(claim, "approve")
     if not has_role(actor, *CLAIM_ACTIONS["approve"].roles):
         _refuse("approve")
-    claim.decided_by, claim.decided_at, claim.decision_comment = actor, _when(at), comment
+    _decide(claim, actor=actor, comment=comment, happened_at=happened_at or at)
     claim.status = ClaimStatus.APPROVED
     return _finish(claim, actor=actor, action="approve", comment=comment)
 
 
 @transaction.atomic
-def claim_reject(*, actor, claim: Claim, comment: str, at=None) -> Claim:
+def claim_reject(*, actor, claim: Claim, comment: str, happened_at=None, at=None) -> Claim:
+    """The general manager rejects the claim, with a reason, after the last countersignature."""
     claim = _start(claim, "reject")
     if not has_role(actor, *CLAIM_ACTIONS["reject"].roles):
         _refuse("reject")
     if not comment.strip():
         raise WorkflowError({"decision_comment": _("Say why the claim is rejected.")})
-    claim.decided_by, claim.decided_at, claim.decision_comment = actor, _when(at), comment
+    _decide(claim, actor=actor, comment=comment, happened_at=happened_at or at)
     claim.status = ClaimStatus.REJECTED
     return _finish(claim, actor=actor, action="reject", comment=comment)
 
 
 @transaction.atomic
-def claim_book(*, actor, claim: Claim, voucher: str, at=None) -> Claim:
+def claim_book(*, actor, claim: Claim, voucher: str, happened_at=None, at=None) -> Claim:
     """Finance books the approved amount (财务销帐) under an accounting voucher."""
     claim = _start(claim, "book")
     if not has_role(actor, *CLAIM_ACTIONS["book"].roles):
         _refuse("book")
     if not voucher.strip():
         raise WorkflowError({"voucher": _("Give the accounting voucher number.")})
-    claim.booked_by, claim.booked_at, claim.voucher = actor, _when(at), voucher.strip()
+    happened_at = _happened(claim, happened_at or at)
+    claim.booked_by, claim.booked_at, claim.voucher = actor, happened_at, voucher.strip()
+    claim.booked_recorded_at = timezone.now()
     claim.status = ClaimStatus.BOOKED
     return _finish(claim, actor=actor, action="book", comment=voucher)
 
 
 @transaction.atomic
-def claim_void(*, actor, claim: Claim, reason: str, at=None) -> Claim:
+def claim_void(*, actor, claim: Claim, reason: str, happened_at=None, at=None) -> Claim:
     """A claim entered by mistake or withdrawn by the customer is voided with a reason."""
     claim = _start(claim, "void")
     if not has_role(actor, *CLAIM_ACTIONS["void"].roles):
         _refuse("void")
     if not reason or not reason.strip():
         raise WorkflowError({"void_reason": _("Give a reason for voiding.")})
-    claim.void_reason, claim.voided_at = reason.strip()[:300], _when(at)
+    happened_at = _happened(claim, happened_at or at)
+    claim.void_reason, claim.voided_by, claim.voided_at = reason.strip()[:300], actor, happened_at
+    claim.voided_recorded_at = timezone.now()
     claim.status = ClaimStatus.VOIDED
     return _finish(claim, actor=actor, action="void", comment=reason)

@@ -1,11 +1,15 @@
-"""What the services of the complaints app share: the domain error and saving with history."""
+"""What the services of the complaints app share: the domain error, saving with history and
+when a step happened."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.happened import happened_at as happened_at_checked
 from org.services import save_with_history
 
-__all__ = ["WorkflowError", "require", "require_text", "save_with_history"]
+__all__ = ["WorkflowError", "happened", "require", "require_text", "save_with_history"]
 
 
 class WorkflowError(ValidationError):
@@ -22,3 +26,9 @@ def require_text(value, field: str, message):
     if not (value or "").strip():
         raise ValidationError({field: message})
     return value.strip()
+
+
+def happened(happened_at: datetime.datetime | None, *, after=None, field: str = "happened_at") -> datetime.datetime:
+    """When a step really happened (see ``core.happened``), refused with ``WorkflowError``.
+    ``after`` is ``(moment, name of that step)`` or ``None``."""
+    return happened_at_checked(happened_at, after=after, field=field, error=WorkflowError)

@@ -2,16 +2,22 @@
 
 registered (first contact, sales) → hand-over to one owner in quality → initial analysis:
 not valid → customer told why → closed only with the customer's written confirmation;
-valid → containment → root cause (5-why, 5M1E categories) → CAPA linked / opened, or an
-approved no-CAPA decision → reply drafted by QA → approved by the quality manager → sent →
-implementation → verification of effectiveness → training of the responsible department →
-closure by the quality manager → follow-up call by sales: satisfied → archived, still unhappy
-→ reopened. Any open complaint can be voided with a reason.
+valid → two branches side by side (``choices.INVESTIGATION_STATES`` and ``REPLY_STATES``):
+containment → root cause (5-why, 5M1E categories) → CAPA linked / opened, or an approved
+no-CAPA decision; and the reply drafted by QA → approved by the quality manager → sent. Once
+both have ended: implementation → verification of effectiveness → training of the responsible
+department → closure by the quality manager → follow-up call by sales: satisfied → archived,
+still unhappy → reopened. Any open complaint can be voided with a reason.
 
 Each move is one function here. It locks the complaint, checks the transition table
-(``choices.COMPLAINT_TRANSITIONS``) and the actor's role, completes the open step, opens the
-next one with its assignee and due time (``DeadlineRule``), writes the timeline event and the
-history, and raises ``WorkflowError`` on an illegal move, changing nothing.
+(``choices.COMPLAINT_TRANSITIONS``), the open step and the actor's role, completes the step,
+opens the next one with its assignee and due time (``DeadlineRule``), writes the timeline
+event and the history, and raises ``WorkflowError`` on an illegal move, changing nothing.
+
+Every move takes ``happened_at`` (``None``: now): a step typed in after it happened keeps its
+real time, which deadlines and on-time rates use; it may not lie in the future nor before the
+step it follows (``common.happened``). The step and the timeline event also keep when the move
+was recorded and by whom.
 """
 
 import datetime
@@ -19,6 +25,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override, pgettext_lazy
@@ -29,6 +36,8 @@ from .. import deadlines, permissions
 from ..choices import (
     COMPLAINT_FINISHED,
     COMPLAINT_TRANSITIONS,
+    INVESTIGATION_STATES,
+    PARALLEL_STATES,
     AttachmentKind,
     CapaSource,
     CauseCategory,
@@ -49,7 +58,7 @@ from ..models import (
 from ..signals import training_required
 from ..uploads import validate_upload
 from .capa import capa_open
-from .common import WorkflowError, require, require_text, save_with_history
+from .common import WorkflowError, happened, require, require_text, save_with_history
 
 S = ComplaintStatus
 
@@ -77,6 +86,9 @@ STEP_FOR_STATE = {
     S.CLOSURE: (StepKind.CLOSURE, DeadlineStep.CLOSURE, "trained_at", None),
     S.CLOSED: (StepKind.FOLLOW_UP, DeadlineStep.FOLLOW_UP, "closed_at", "first_contact"),
 }
+
+#: The kinds of the steps of the two parallel branches.
+PARALLEL_STEP_KINDS = [STEP_FOR_STATE[state][0] for state in PARALLEL_STATES]
 
 #: Which roles may make each move (checked together with the state).
 QUALITY = "quality"
@@ -135,23 +147,27 @@ def _department_of(user):
 
 
 def _log(complaint, *, actor, action, comment="", from_status="", to_status="", at=None):
+    """A timeline entry: ``at`` is when it happened; it is recorded now, by ``actor``."""
+    now = timezone.now()
     ComplaintEvent.objects.create(
         complaint=complaint,
         action=action,
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        at=at or timezone.now(),
+        at=at or now,
+        recorded_at=now,
         comment=comment,
     )
 
 
-def _open_step(complaint, now, rule_table=None):
-    spec = STEP_FOR_STATE.get(complaint.status)
+def _open_step(complaint, state, opened_at):
+    """Open the step of ``state``: it began when the step before it happened (``opened_at``)."""
+    spec = STEP_FOR_STATE.get(state)
     if spec is None:
         return None
     kind, deadline_step, start_field, who = spec
-    start = getattr(complaint, start_field) or now
+    start = getattr(complaint, start_field) or opened_at
     # After a reopen the clock of a re-done step starts at the reopen, not at the receipt.
     if complaint.last_reopened_at and start < complaint.last_reopened_at:
         start = complaint.last_reopened_at
@@ -160,8 +176,8 @@ def _open_step(complaint, now, rule_table=None):
         complaint=complaint,
         kind=kind,
         assignee=assignee,
-        opened_at=now,
-        due_at=deadlines.due_at(deadline_step, complaint.severity, start, rule_table),
+        opened_at=opened_at,
+        due_at=deadlines.due_at(deadline_step, complaint.severity, start),
     )
     return save_with_history(step, actor=None)
 
@@ -172,11 +188,35 @@ def in_company_language(render):
         return render()
 
 
-def _complete_open_step(complaint, *, actor, now, outcome="", comment=""):
-    step = complaint.steps.filter(completed_at__isnull=True).first()
+def _open_steps(complaint) -> list[ComplaintStep]:
+    return list(complaint.steps.filter(completed_at__isnull=True).order_by("opened_at", "pk"))
+
+
+def _previous(complaint, step: ComplaintStep | None):
+    """(moment, name) of what ``step`` follows: the step completed when it was opened, or the receipt."""
     if step is None:
-        return None
-    step.completed_at = now
+        return complaint.received_at, _("the receipt of the complaint")
+    before = (
+        complaint.steps.filter(completed_at__isnull=False, completed_at__lte=step.opened_at)
+        .exclude(pk=step.pk)
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if before is None or step.opened_at <= complaint.received_at:
+        return max(step.opened_at, complaint.received_at), _("the receipt of the complaint")
+    return step.opened_at, before.get_kind_display()
+
+
+def _when(complaint, happened_at, step: ComplaintStep | None):
+    """When the move of ``step`` happened (see ``common.happened``)."""
+    if happened_at is None:
+        return happened(None)
+    return happened(happened_at, after=_previous(complaint, step))
+
+
+def _complete(step, *, actor, happened_at, outcome="", comment=""):
+    step.completed_at = happened_at
+    step.recorded_at = timezone.now()
     step.completed_by = actor
     # The step log is a company record: written in the company's language, whoever acts.
     step.outcome = in_company_language(lambda: str(outcome))[:200]
@@ -184,21 +224,79 @@ def _complete_open_step(complaint, *, actor, now, outcome="", comment=""):
     return save_with_history(step, actor=actor)
 
 
+def _enter(complaint, state, opened_at):
+    """Open the step(s) of ``state``. Entering the investigation (a valid decision, a reopen)
+    opens the reply to the customer beside it."""
+    _open_step(complaint, state, opened_at)
+    if state in INVESTIGATION_STATES:
+        _open_step(complaint, S.REPLY_DRAFT, opened_at)
+
+
 def _move(complaint, to_status, *, actor, action, comment="", outcome="", now=None, reason=""):
-    """Move ``complaint`` (already locked, fields already set) to ``to_status``: complete the
-    open step, save, open the next step and log the event."""
+    """Move ``complaint`` (already locked, fields already set) to ``to_status``: complete its open
+    step(s) as having happened at ``now`` (default: now), save, open the next step(s), log."""
     now = now or timezone.now()
     _check_move(complaint, to_status)
     from_status = complaint.status
-    _complete_open_step(complaint, actor=actor, now=now, outcome=outcome, comment=comment)
+    for step in _open_steps(complaint):
+        _complete(step, actor=actor, happened_at=now, outcome=outcome, comment=comment)
     complaint.status = to_status
     save_with_history(complaint, actor=actor, reason=reason or action)
-    _open_step(complaint, now)
+    _enter(complaint, to_status, now)
     _log(complaint, actor=actor, action=action, comment=comment, from_status=from_status, to_status=to_status, at=now)
     return complaint
 
 
+def _branch_step(complaint, state) -> ComplaintStep:
+    """The open step of ``state`` in the parallel phase, or ``WorkflowError``."""
+    kind = STEP_FOR_STATE[state][0]
+    step = complaint.steps.filter(completed_at__isnull=True, kind=kind).first()
+    if step is None or complaint.status not in PARALLEL_STATES:
+        raise WorkflowError(
+            _("This is not possible while the complaint is in the state “%(state)s”.")
+            % {"state": complaint.get_status_display()}
+        )
+    return step
+
+
+def _branch_move(complaint, step, *, then=None, actor, action, happened_at, comment="", outcome="", reason=""):
+    """Complete ``step`` of one of the two parallel branches and open ``then`` (a state of the same
+    branch) or end the branch. The status shows the investigation while it runs, then the reply;
+    once neither branch has an open step, implementation opens."""
+    from_status = complaint.status
+    _complete(step, actor=actor, happened_at=happened_at, outcome=outcome, comment=comment)
+    if then is not None:
+        _open_step(complaint, then, happened_at)
+    open_kinds = {s.kind for s in _open_steps(complaint)}
+    to_status = next((st for st in PARALLEL_STATES if STEP_FOR_STATE[st][0] in open_kinds), S.IMPLEMENTATION)
+    if to_status != from_status:
+        _check_move(complaint, to_status)
+        complaint.status = to_status
+    save_with_history(complaint, actor=actor, reason=reason or action)
+    if to_status == S.IMPLEMENTATION:
+        # Implementation starts when the later of the two branches ended.
+        ended = complaint.steps.filter(kind__in=PARALLEL_STEP_KINDS).aggregate(last=Max("completed_at"))["last"]
+        _open_step(complaint, S.IMPLEMENTATION, max(happened_at, ended or happened_at))
+    changed = to_status != from_status
+    _log(
+        complaint,
+        actor=actor,
+        action=action,
+        comment=comment,
+        from_status=from_status if changed else "",
+        to_status=to_status if changed else "",
+        at=happened_at,
+    )
+    return complaint
+
+
 # Registration and hand-over -----------------------------------------------------------------
+
+
+def _step_time(complaint, happened_at):
+    """When the move out of the complaint's (single) open step happened."""
+    steps = _open_steps(complaint)
+    return _when(complaint, happened_at, steps[0] if steps else None)
 
 
 @transaction.atomic
@@ -228,8 +326,9 @@ def complaint_register(*, actor, received_at: datetime.datetime, **fields) -> Co
         raise WorkflowError(_("The complaint number was taken at the same moment; please save again.")) from exc
     if responsible:
         complaint.responsible_departments.set(responsible)
-    _open_step(complaint, timezone.now())
-    _log(complaint, actor=actor, action="register", to_status=S.REGISTERED)
+    # The hand-over is due from the receipt, however late the complaint is typed in.
+    _open_step(complaint, S.REGISTERED, min(received_at, timezone.now()))
+    _log(complaint, actor=actor, action="register", to_status=S.REGISTERED, at=received_at)
     return complaint
 
 
@@ -254,7 +353,7 @@ def complaint_update_details(*, actor, complaint: Complaint, **fields) -> Compla
 
 
 @transaction.atomic
-def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="") -> Complaint:
+def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="", happened_at=None) -> Complaint:
     """The first contact hands the complaint over to one owner in the quality department."""
     complaint = _locked(complaint)
     _expect(complaint, S.REGISTERED)
@@ -262,7 +361,7 @@ def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="
         raise WorkflowError(_("Only the first contact, sales or quality may hand the complaint over."))
     if quality_owner is None or not permissions.is_quality(quality_owner):
         raise ValidationError({"quality_owner": _("The owner must be a QA engineer or the quality manager.")})
-    now = timezone.now()
+    now = _step_time(complaint, happened_at)
     complaint.quality_owner = quality_owner
     complaint.handed_over_at = now
     owner_name = quality_owner.get_full_name() or quality_owner.get_username()
@@ -279,13 +378,17 @@ def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="
 
 @transaction.atomic
 def complaint_assign_step(
-    *, actor, complaint: Complaint, assignee, make_owner: bool = False, comment=""
+    *, actor, complaint: Complaint, assignee, make_owner: bool = False, comment="", kind=None
 ) -> ComplaintStep:
-    """Give the open step to someone else (quality only). With ``make_owner`` the assignee, who
-    must belong to quality, also becomes the complaint's owner in quality (a recorded hand-over)."""
+    """Give an open step to someone else (quality only): the step of ``kind``, by default the
+    open step due first. With ``make_owner`` the assignee, who must belong to quality, also
+    becomes the complaint's owner in quality (a recorded hand-over)."""
     complaint = _locked(complaint)
     _require_role(actor, QUALITY)
-    step = complaint.steps.filter(completed_at__isnull=True).first()
+    steps = complaint.steps.filter(completed_at__isnull=True)
+    if kind:
+        steps = steps.filter(kind=kind)
+    step = steps.order_by(F("due_at").asc(nulls_last=True), "pk").first()
     if step is None:
         raise WorkflowError(_("The complaint has no open step."))
     if assignee is None:
@@ -308,18 +411,19 @@ def complaint_assign_step(
 
 @transaction.atomic
 def complaint_decide_validity(
-    *, actor, complaint: Complaint, valid: bool, reasoning: str, responsible_departments=None
+    *, actor, complaint: Complaint, valid: bool, reasoning: str, responsible_departments=None, happened_at=None
 ) -> Complaint:
     """The quality department's initial analysis: is the complaint valid? (due 12 h after receipt).
 
     Not valid: the reasoning is what the customer is told, and the complaint waits for the
-    customer's written confirmation. Valid: containment starts.
+    customer's written confirmation. Valid: containment and the reply to the customer start,
+    side by side.
     """
     complaint = _locked(complaint)
     _expect(complaint, S.ANALYSIS)
     _require_role(actor, QUALITY)
     reasoning = require_text(reasoning, "reasoning", _("Explain the decision."))
-    now = timezone.now()
+    now = _step_time(complaint, happened_at)
     complaint.is_valid = bool(valid)
     complaint.validity_reason = reasoning
     complaint.validity_decided_at = now
@@ -367,17 +471,19 @@ def complaint_attach(*, actor, complaint: Complaint, uploaded, kind=AttachmentKi
 
 
 @transaction.atomic
-def complaint_confirm_not_valid(*, actor, complaint: Complaint, confirmation, comment="") -> Complaint:
+def complaint_confirm_not_valid(
+    *, actor, complaint: Complaint, confirmation, comment="", happened_at=None
+) -> Complaint:
     """Close a not-valid complaint with the customer's written confirmation attached."""
     complaint = _locked(complaint)
     _expect(complaint, S.NOT_VALID)
     _require_role(actor, QUALITY, SALES)
     if confirmation is None:
         raise ValidationError({"confirmation": _("Attach the customer's written confirmation.")})
+    now = _step_time(complaint, happened_at)
     attachment = add_attachment(
         actor=actor, complaint=complaint, uploaded=confirmation, kind=AttachmentKind.CUSTOMER_CONFIRMATION
     )
-    now = timezone.now()
     complaint.closed_at = now
     complaint.first_closed_at = complaint.first_closed_at or now
     return _move(
@@ -391,7 +497,7 @@ def complaint_confirm_not_valid(*, actor, complaint: Complaint, confirmation, co
     )
 
 
-# Valid complaint: containment, root cause, CAPA ----------------------------------------------
+# Valid complaint: containment, root cause, CAPA (the investigation branch) --------------------
 
 
 @transaction.atomic
@@ -405,41 +511,51 @@ def complaint_contain(
     stop_line_notice: bool = False,
     disposition: str = "",
     comment="",
+    happened_at=None,
 ) -> Complaint:
     """Record the containment of stock, work in progress and shipped goods (due 24 h after the
-    validity decision), with an optional stop-line notice and the nonconforming disposition."""
+    validity decision), with an optional stop-line notice and the nonconforming disposition.
+    It does not wait for the reply to the customer, nor the reply for it."""
     complaint = _locked(complaint)
-    _expect(complaint, S.CONTAINMENT)
+    step = _branch_step(complaint, S.CONTAINMENT)
     _require_role(actor, QUALITY)
     stock, wip, shipped = ((text or "").strip() for text in (stock, wip, shipped))
     if not any((stock, wip, shipped)):
         raise ValidationError(_("Record what was done for stock, work in progress or shipped goods."))
-    now = timezone.now()
+    now = _when(complaint, happened_at, step)
     complaint.containment_stock = stock
     complaint.containment_wip = wip
     complaint.containment_shipped = shipped
     complaint.stop_line_notice = bool(stop_line_notice)
     complaint.nonconforming_disposition = (disposition or "").strip()
     complaint.contained_at = now
-    complaint.first_handled_at = complaint.first_handled_at or now
-    return _move(
+    complaint.first_handled_at = min(complaint.first_handled_at or now, now)
+    return _branch_move(
         complaint,
-        S.ROOT_CAUSE,
+        step,
+        then=S.ROOT_CAUSE,
         actor=actor,
         action="contain",
         comment=comment,
         outcome=gettext_lazy("Contained"),
-        now=now,
+        happened_at=now,
     )
 
 
 @transaction.atomic
 def complaint_record_root_cause(
-    *, actor, complaint: Complaint, whys: list[str], categories: list[str], root_cause: str, comment=""
+    *,
+    actor,
+    complaint: Complaint,
+    whys: list[str],
+    categories: list[str],
+    root_cause: str,
+    comment="",
+    happened_at=None,
 ) -> Complaint:
     """Record the root-cause analysis: up to five whys and the 5M1E cause categories."""
     complaint = _locked(complaint)
-    _expect(complaint, S.ROOT_CAUSE)
+    step = _branch_step(complaint, S.ROOT_CAUSE)
     _require_role(actor, QUALITY)
     whys = [(w or "").strip() for w in whys][:5]
     if not any(whys):
@@ -447,42 +563,53 @@ def complaint_record_root_cause(
     valid_categories = set(CauseCategory.values)
     if not categories or any(c not in valid_categories for c in categories):
         raise ValidationError({"cause_categories": _("Choose at least one cause category.")})
+    now = _when(complaint, happened_at, step)
     complaint.root_cause = require_text(root_cause, "root_cause", _("State the root cause."))
     for i in range(5):
         setattr(complaint, f"why_{i + 1}", whys[i] if i < len(whys) else "")
     complaint.cause_categories = list(categories)
-    return _move(
+    return _branch_move(
         complaint,
-        S.CAPA_DECISION,
+        step,
+        then=S.CAPA_DECISION,
         actor=actor,
         action="root_cause",
         comment=comment,
         outcome=gettext_lazy("Root cause found"),
+        happened_at=now,
     )
 
 
 @transaction.atomic
-def complaint_link_capa(*, actor, complaint: Complaint, capa, comment="") -> Complaint:
+def complaint_link_capa(*, actor, complaint: Complaint, capa, comment="", happened_at=None) -> Complaint:
     """Answer the complaint with an existing CAPA (one CAPA may answer several complaints)."""
     complaint = _locked(complaint)
-    _expect(complaint, S.CAPA_DECISION)
+    step = _branch_step(complaint, S.CAPA_DECISION)
     _require_role(actor, QUALITY)
     if capa.status in ("closed", "void"):
         raise WorkflowError(_("A closed or void CAPA cannot take on a complaint."))
+    now = _when(complaint, happened_at, step)
     complaint.capas.add(capa)
-    return _move(
-        complaint, S.REPLY_DRAFT, actor=actor, action="capa_linked", comment=comment or capa.number, outcome=capa.number
+    return _branch_move(
+        complaint,
+        step,
+        actor=actor,
+        action="capa_linked",
+        comment=comment or capa.number,
+        outcome=capa.number,
+        happened_at=now,
     )
 
 
 @transaction.atomic
 def complaint_open_capa(
-    *, actor, complaint: Complaint, title: str, problem_statement: str, department=None, owner=None
+    *, actor, complaint: Complaint, title: str, problem_statement: str, department=None, owner=None, happened_at=None
 ):
     """Open a new CAPA for the complaint, carrying over its root cause; returns the CAPA."""
     complaint = _locked(complaint)
-    _expect(complaint, S.CAPA_DECISION)
+    step = _branch_step(complaint, S.CAPA_DECISION)
     _require_role(actor, QUALITY)
+    now = _when(complaint, happened_at, step)
     capa = capa_open(
         actor=actor,
         source=CapaSource.COMPLAINT,
@@ -492,111 +619,137 @@ def complaint_open_capa(
         owner=owner or actor,
         complaints=[complaint],
     )
-    _move(complaint, S.REPLY_DRAFT, actor=actor, action="capa_opened", comment=capa.number, outcome=capa.number)
+    _branch_move(
+        complaint, step, actor=actor, action="capa_opened", comment=capa.number, outcome=capa.number, happened_at=now
+    )
     return capa
 
 
 @transaction.atomic
-def complaint_propose_no_capa(*, actor, complaint: Complaint, reasoning: str) -> Complaint:
+def complaint_propose_no_capa(*, actor, complaint: Complaint, reasoning: str, happened_at=None) -> Complaint:
     """Propose that no CAPA is needed, with the risk reasoning; the quality manager decides."""
     complaint = _locked(complaint)
-    _expect(complaint, S.CAPA_DECISION)
+    step = _branch_step(complaint, S.CAPA_DECISION)
     _require_role(actor, QUALITY)
     complaint.no_capa_reasoning = require_text(reasoning, "reasoning", _("Give the risk reasoning."))
-    return _move(complaint, S.NO_CAPA_APPROVAL, actor=actor, action="no_capa_proposed", comment=reasoning)
+    now = _when(complaint, happened_at, step)
+    return _branch_move(
+        complaint,
+        step,
+        then=S.NO_CAPA_APPROVAL,
+        actor=actor,
+        action="no_capa_proposed",
+        comment=reasoning,
+        happened_at=now,
+    )
 
 
 @transaction.atomic
-def complaint_decide_no_capa(*, actor, complaint: Complaint, approve: bool, comment="") -> Complaint:
+def complaint_decide_no_capa(*, actor, complaint: Complaint, approve: bool, comment="", happened_at=None) -> Complaint:
     """The quality manager approves the no-CAPA decision, or sends it back for a CAPA."""
     complaint = _locked(complaint)
-    _expect(complaint, S.NO_CAPA_APPROVAL)
+    step = _branch_step(complaint, S.NO_CAPA_APPROVAL)
     _require_role(actor, QM)
-    now = timezone.now()
+    if not approve:
+        require_text(comment, "comment", _("Say why a CAPA is needed."))
+    now = _when(complaint, happened_at, step)
     if approve:
         complaint.no_capa_approved_by = actor
         complaint.no_capa_approved_at = now
-        return _move(
+        return _branch_move(
             complaint,
-            S.REPLY_DRAFT,
+            step,
             actor=actor,
             action="no_capa_approved",
             comment=comment,
             outcome=gettext_lazy("Approved"),
-            now=now,
+            happened_at=now,
         )
-    require_text(comment, "comment", _("Say why a CAPA is needed."))
-    return _move(
+    return _branch_move(
         complaint,
-        S.CAPA_DECISION,
+        step,
+        then=S.CAPA_DECISION,
         actor=actor,
         action="no_capa_rejected",
         comment=comment,
         outcome=gettext_lazy("Rejected"),
-        now=now,
+        happened_at=now,
     )
 
 
-# Reply to the customer ----------------------------------------------------------------------
+# Reply to the customer (the reply branch) ------------------------------------------------------
 
 
 @transaction.atomic
-def complaint_submit_reply(*, actor, complaint: Complaint, text: str) -> Complaint:
-    """QA drafts the reply to the customer and submits it to the quality manager."""
+def complaint_submit_reply(*, actor, complaint: Complaint, text: str, happened_at=None) -> Complaint:
+    """QA drafts the reply to the customer and submits it to the quality manager. The reply needs
+    the validity decision only: it does not wait for the containment record."""
     complaint = _locked(complaint)
-    _expect(complaint, S.REPLY_DRAFT)
+    step = _branch_step(complaint, S.REPLY_DRAFT)
     _require_role(actor, QUALITY)
     complaint.reply_text = require_text(text, "text", _("Write the reply."))
-    return _move(complaint, S.REPLY_APPROVAL, actor=actor, action="reply_submitted", outcome=gettext_lazy("Submitted"))
+    now = _when(complaint, happened_at, step)
+    return _branch_move(
+        complaint,
+        step,
+        then=S.REPLY_APPROVAL,
+        actor=actor,
+        action="reply_submitted",
+        outcome=gettext_lazy("Submitted"),
+        happened_at=now,
+    )
 
 
 @transaction.atomic
-def complaint_decide_reply(*, actor, complaint: Complaint, approve: bool, comment="") -> Complaint:
+def complaint_decide_reply(*, actor, complaint: Complaint, approve: bool, comment="", happened_at=None) -> Complaint:
     """The quality manager approves the reply, or returns it with a comment."""
     complaint = _locked(complaint)
-    _expect(complaint, S.REPLY_APPROVAL)
+    step = _branch_step(complaint, S.REPLY_APPROVAL)
     _require_role(actor, QM)
-    now = timezone.now()
+    if not approve:
+        require_text(comment, "comment", _("Say what must change in the reply."))
+    now = _when(complaint, happened_at, step)
     if approve:
         complaint.reply_approved_by = actor
         complaint.reply_approved_at = now
-        return _move(
+        return _branch_move(
             complaint,
-            S.REPLY_SEND,
+            step,
+            then=S.REPLY_SEND,
             actor=actor,
             action="reply_approved",
             comment=comment,
             outcome=gettext_lazy("Approved"),
-            now=now,
+            happened_at=now,
         )
-    require_text(comment, "comment", _("Say what must change in the reply."))
-    return _move(
+    return _branch_move(
         complaint,
-        S.REPLY_DRAFT,
+        step,
+        then=S.REPLY_DRAFT,
         actor=actor,
         action="reply_returned",
         comment=comment,
         outcome=gettext_lazy("Returned"),
-        now=now,
+        happened_at=now,
     )
 
 
 @transaction.atomic
-def complaint_send_reply(*, actor, complaint: Complaint, comment="") -> Complaint:
+def complaint_send_reply(*, actor, complaint: Complaint, comment="", happened_at=None) -> Complaint:
     """Record that the approved reply went to the customer (the 48-hour deadline ends here)."""
     complaint = _locked(complaint)
-    _expect(complaint, S.REPLY_SEND)
+    step = _branch_step(complaint, S.REPLY_SEND)
     _require_role(actor, QUALITY, SALES)
-    now = timezone.now()
+    now = _when(complaint, happened_at, step)
     complaint.reply_sent_at = now
-    return _move(
+    return _branch_move(
         complaint,
-        S.IMPLEMENTATION,
+        step,
         actor=actor,
         action="reply_sent",
         comment=comment,
         outcome=gettext_lazy("Sent"),
-        now=now,
+        happened_at=now,
     )
 
 
@@ -604,12 +757,13 @@ def complaint_send_reply(*, actor, complaint: Complaint, comment="") -> Complain
 
 
 @transaction.atomic
-def complaint_record_implementation(*, actor, complaint: Complaint, summary: str) -> Complaint:
+def complaint_record_implementation(*, actor, complaint: Complaint, summary: str, happened_at=None) -> Complaint:
     complaint = _locked(complaint)
     _expect(complaint, S.IMPLEMENTATION)
     _require_role(actor, QUALITY)
     complaint.implementation_summary = require_text(summary, "summary", _("Describe what was implemented."))
-    complaint.implemented_at = timezone.now()
+    now = _step_time(complaint, happened_at)
+    complaint.implemented_at = now
     return _move(
         complaint,
         S.VERIFICATION,
@@ -617,21 +771,29 @@ def complaint_record_implementation(*, actor, complaint: Complaint, summary: str
         action="implemented",
         comment=summary,
         outcome=gettext_lazy("Implemented"),
+        now=now,
     )
 
 
 @transaction.atomic
-def complaint_verify(*, actor, complaint: Complaint, effective: bool, result: str) -> Complaint:
+def complaint_verify(*, actor, complaint: Complaint, effective: bool, result: str, happened_at=None) -> Complaint:
     """QA verifies the effectiveness; not effective sends the complaint back to implementation."""
     complaint = _locked(complaint)
     _expect(complaint, S.VERIFICATION)
     _require_role(actor, QUALITY)
     result = require_text(result, "result", _("Describe how effectiveness was verified and what was found."))
+    now = _step_time(complaint, happened_at)
     complaint.verification_result = result
     if effective:
-        complaint.verified_at = timezone.now()
+        complaint.verified_at = now
         return _move(
-            complaint, S.TRAINING, actor=actor, action="verified", comment=result, outcome=gettext_lazy("Effective")
+            complaint,
+            S.TRAINING,
+            actor=actor,
+            action="verified",
+            comment=result,
+            outcome=gettext_lazy("Effective"),
+            now=now,
         )
     return _move(
         complaint,
@@ -640,6 +802,7 @@ def complaint_verify(*, actor, complaint: Complaint, effective: bool, result: st
         action="not_effective",
         comment=result,
         outcome=gettext_lazy("Not effective"),
+        now=now,
     )
 
 
@@ -653,7 +816,14 @@ def _announce_training(*, source, department, topic, actor, due_date):
 
 @transaction.atomic
 def complaint_record_training(
-    *, actor, complaint: Complaint, department, topic: str, due_date: datetime.date | None = None, note=""
+    *,
+    actor,
+    complaint: Complaint,
+    department,
+    topic: str,
+    due_date: datetime.date | None = None,
+    note="",
+    happened_at=None,
 ) -> ChangeTraining:
     """Record that the responsible department is trained on the change; the training module
     receives ``training_required`` and creates the training need."""
@@ -663,26 +833,36 @@ def complaint_record_training(
     if department is None:
         raise ValidationError({"department": _("Choose the department to train.")})
     topic = require_text(topic, "topic", _("Name the topic of the training."))
+    now = _step_time(complaint, happened_at)
     training = ChangeTraining(
         complaint=complaint, department=department, topic=topic, due_date=due_date, note=note, recorded_by=actor
     )
     save_with_history(training, actor=actor)
-    complaint.trained_at = timezone.now()
+    complaint.trained_at = now
     complaint.responsible_departments.add(department)
-    _move(complaint, S.CLOSURE, actor=actor, action="training", comment=f"{department.name}: {topic}", outcome=topic)
+    _move(
+        complaint,
+        S.CLOSURE,
+        actor=actor,
+        action="training",
+        comment=f"{department.name}: {topic}",
+        outcome=topic,
+        now=now,
+    )
     _announce_training(source=complaint, department=department, topic=topic, actor=actor, due_date=due_date)
     return training
 
 
 @transaction.atomic
-def complaint_close(*, actor, complaint: Complaint, approve: bool = True, comment="") -> Complaint:
+def complaint_close(*, actor, complaint: Complaint, approve: bool = True, comment="", happened_at=None) -> Complaint:
     """The quality manager closes the complaint (or returns it to the training step)."""
     complaint = _locked(complaint)
     _expect(complaint, S.CLOSURE)
     _require_role(actor, QM)
-    now = timezone.now()
     if not approve:
         require_text(comment, "comment", _("Say what is missing."))
+    now = _step_time(complaint, happened_at)
+    if not approve:
         return _move(
             complaint,
             S.TRAINING,
@@ -700,15 +880,20 @@ def complaint_close(*, actor, complaint: Complaint, approve: bool = True, commen
 
 
 @transaction.atomic
-def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", called_at=None) -> FollowUpCall:
-    """Sales calls the customer after closure: satisfied → archived; still unhappy → reopened."""
+def complaint_follow_up(
+    *, actor, complaint: Complaint, outcome: str, note="", called_at=None, happened_at=None
+) -> FollowUpCall:
+    """Sales calls the customer after closure: satisfied → archived; still unhappy → reopened
+    (a valid complaint goes back to the root cause, with a new reply beside it)."""
     complaint = _locked(complaint)
     _expect(complaint, S.CLOSED)
     _require_role(actor, SALES)
     if outcome not in FollowUpOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the call.")})
-    now = timezone.now()
-    call = FollowUpCall(complaint=complaint, called_at=called_at or now, called_by=actor, outcome=outcome, note=note)
+    if outcome != FollowUpOutcome.SATISFIED:
+        require_text(note, "note", _("Note what the customer is still unhappy about."))
+    now = _step_time(complaint, happened_at if happened_at is not None else called_at)
+    call = FollowUpCall(complaint=complaint, called_at=now, called_by=actor, outcome=outcome, note=note)
     save_with_history(call, actor=actor)
     if outcome == FollowUpOutcome.SATISFIED:
         complaint.archived_at = now
@@ -722,7 +907,6 @@ def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", c
             now=now,
         )
     else:
-        require_text(note, "note", _("Note what the customer is still unhappy about."))
         complaint.reopen_count += 1
         complaint.last_reopened_at = now
         target = S.ROOT_CAUSE if complaint.is_valid else S.ANALYSIS
@@ -739,18 +923,25 @@ def complaint_follow_up(*, actor, complaint: Complaint, outcome: str, note="", c
 
 
 @transaction.atomic
-def complaint_void(*, actor, complaint: Complaint, reason: str) -> Complaint:
+def complaint_void(*, actor, complaint: Complaint, reason: str, happened_at=None) -> Complaint:
     """Void a complaint entered by mistake (never deleted)."""
     complaint = _locked(complaint)
     if complaint.status in COMPLAINT_FINISHED:
         raise WorkflowError(_("A closed or void complaint cannot be voided."))
     require(permissions.can_void_complaint(actor, complaint), _("Only the quality manager may void this complaint."))
     complaint.void_reason = require_text(reason, "reason", _("Give a reason."))
-    complaint.voided_at = timezone.now()
-    return _move(complaint, S.VOID, actor=actor, action="void", comment=reason, outcome=gettext_lazy("Void"))
+    last = complaint.steps.filter(completed_at__isnull=False).order_by("-completed_at", "-pk").first()
+    if last is None or last.completed_at < complaint.received_at:
+        after = (complaint.received_at, _("the receipt of the complaint"))
+    else:
+        after = (last.completed_at, last.get_kind_display())
+    now = happened(happened_at, after=after)
+    complaint.voided_at = now
+    return _move(complaint, S.VOID, actor=actor, action="void", comment=reason, outcome=gettext_lazy("Void"), now=now)
 
 
-#: Forms the detail page offers in each state (the services check again).
+#: Forms the detail page offers in each state (the services check again). In the parallel
+#: phase the forms of every state whose step is open are offered.
 ACTIONS_BY_STATE = {
     S.REGISTERED: ["hand_over"],
     S.ANALYSIS: ["validity"],
@@ -791,11 +982,21 @@ ACTION_ROLES = {
 }
 
 
-def allowed_actions(user, complaint) -> list[str]:
+def open_states(complaint, open_steps=None) -> list[str]:
+    """The states whose step is open: one, or in the parallel phase one per running branch."""
+    if complaint.status not in PARALLEL_STATES:
+        return [complaint.status]
+    steps = open_steps if open_steps is not None else _open_steps(complaint)
+    kinds = {s.kind for s in steps}
+    return [state for state in PARALLEL_STATES if STEP_FOR_STATE[state][0] in kinds]
+
+
+def allowed_actions(user, complaint, open_steps=None) -> list[str]:
     """The forms ``user`` may use on ``complaint`` now (for display; the services decide)."""
     names = []
-    for name in ACTIONS_BY_STATE.get(complaint.status, []):
-        roles = ACTION_ROLES[name]
-        if any(_may(user, r) for r in roles) or (name == "hand_over" and complaint.registered_by_id == user.pk):
-            names.append(name)
+    for state in open_states(complaint, open_steps):
+        for name in ACTIONS_BY_STATE.get(state, []):
+            roles = ACTION_ROLES[name]
+            if any(_may(user, r) for r in roles) or (name == "hand_over" and complaint.registered_by_id == user.pk):
+                names.append(name)
     return names

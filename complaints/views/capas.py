@@ -122,7 +122,7 @@ def capa_context(request, capa, bound=None):
             "plan_check": form("plan_check", forms.PlanCheckForm),
             "record_check": form("record_check", forms.RecordCheckForm),
             "close": form("close", forms.CommentForm),
-            "void": form("void", forms.ReasonForm),
+            "void": form("void", forms.VoidForm),
             "training": form("training", forms.TrainingForm),
             "complete": form("complete", forms.CompleteActionForm),
             "cancel": form("cancel", forms.ReasonForm),
@@ -151,7 +151,7 @@ CAPA_STEPS = {
     "root_cause": (
         forms.RootCauseCapaForm,
         lambda a, c, d, r: services.capa_record_root_cause(
-            actor=a, capa=c, root_cause=d["root_cause"], categories=d["categories"]
+            actor=a, capa=c, root_cause=d["root_cause"], categories=d["categories"], happened_at=d["happened_at"]
         ),
     ),
     "add_action": (
@@ -163,7 +163,11 @@ CAPA_STEPS = {
     "complete": (
         forms.CompleteActionForm,
         lambda a, c, d, r: services.capa_complete_action(
-            actor=a, action=_action_of(c, r), evidence=d["evidence"], evidence_file=d["evidence_file"]
+            actor=a,
+            action=_action_of(c, r),
+            evidence=d["evidence"],
+            evidence_file=d["evidence_file"],
+            happened_at=d["happened_at"],
         ),
     ),
     "cancel": (
@@ -179,11 +183,21 @@ CAPA_STEPS = {
     "record_check": (
         forms.RecordCheckForm,
         lambda a, c, d, r: services.capa_record_check(
-            actor=a, check=c.checks.get(result=CheckResult.PENDING), passed=d["passed"], note=d["note"]
+            actor=a,
+            check=c.checks.get(result=CheckResult.PENDING),
+            passed=d["passed"],
+            note=d["note"],
+            happened_at=d["happened_at"],
         ),
     ),
-    "close": (forms.CommentForm, lambda a, c, d, r: services.capa_close(actor=a, capa=c, comment=d["comment"])),
-    "void": (forms.ReasonForm, lambda a, c, d, r: services.capa_void(actor=a, capa=c, reason=d["reason"])),
+    "close": (
+        forms.CommentForm,
+        lambda a, c, d, r: services.capa_close(actor=a, capa=c, comment=d["comment"], happened_at=d["happened_at"]),
+    ),
+    "void": (
+        forms.VoidForm,
+        lambda a, c, d, r: services.capa_void(actor=a, capa=c, reason=d["reason"], happened_at=d["happened_at"]),
+    ),
     "training": (
         forms.TrainingForm,
         lambda a, c, d, r: services.capa_record_training(

@@ -75,7 +75,14 @@ def _visible_claim(request, pk):
     return get_object_or_404(
         visible_claims(request.user)
         .select_related(
-            "customer", "complaint", "planning_department", "registered_by", "confirmed_by", "decided_by", "booked_by"
+            "customer",
+            "complaint",
+            "planning_department",
+            "registered_by",
+            "confirmed_by",
+            "decided_by",
+            "booked_by",
+            "voided_by",
         )
         .prefetch_related(Prefetch("countersignatures", queryset=signatures)),
         pk=pk,
@@ -132,13 +139,13 @@ class ClaimActionView(View):
             elif action == "countersign":
                 services.claim_countersign(actor=user, claim=claim, **data)
             elif action == "approve":
-                services.claim_approve(actor=user, claim=claim, comment=data["comment"])
+                services.claim_approve(actor=user, claim=claim, **data)
             elif action == "reject":
-                services.claim_reject(actor=user, claim=claim, comment=data["comment"])
+                services.claim_reject(actor=user, claim=claim, **data)
             elif action == "book":
-                services.claim_book(actor=user, claim=claim, voucher=data["voucher"])
+                services.claim_book(actor=user, claim=claim, **data)
             else:
-                services.claim_void(actor=user, claim=claim, reason=data["reason"])
+                services.claim_void(actor=user, claim=claim, **data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -25,7 +25,7 @@ STEP_FORMS = {
     "hand_over": (
         forms.HandOverForm,
         lambda a, c, d: services.complaint_hand_over(
-            actor=a, complaint=c, quality_owner=d["quality_owner"], comment=d["comment"]
+            actor=a, complaint=c, quality_owner=d["quality_owner"], comment=d["comment"], happened_at=d["happened_at"]
         ),
     ),
     "validity": (
@@ -36,12 +36,13 @@ STEP_FORMS = {
             valid=d["valid"],
             reasoning=d["reasoning"],
             responsible_departments=d["responsible_departments"] or None,
+            happened_at=d["happened_at"],
         ),
     ),
     "confirm_not_valid": (
         forms.ConfirmNotValidForm,
         lambda a, c, d: services.complaint_confirm_not_valid(
-            actor=a, complaint=c, confirmation=d["confirmation"], comment=d["comment"]
+            actor=a, complaint=c, confirmation=d["confirmation"], comment=d["comment"], happened_at=d["happened_at"]
         ),
     ),
     "contain": (
@@ -55,6 +56,7 @@ STEP_FORMS = {
             stop_line_notice=d["stop_line_notice"],
             disposition=d["disposition"],
             comment=d["comment"],
+            happened_at=d["happened_at"],
         ),
     ),
     "root_cause": (
@@ -65,10 +67,11 @@ STEP_FORMS = {
             whys=[d[f"why_{i}"] for i in range(1, 6)],
             categories=d["cause_categories"],
             root_cause=d["root_cause"],
+            happened_at=d["happened_at"],
         ),
     ),
     "open_capa": (
-        forms.CapaForm,
+        forms.ComplaintCapaForm,
         lambda a, c, d: services.complaint_open_capa(
             actor=a,
             complaint=c,
@@ -76,59 +79,80 @@ STEP_FORMS = {
             problem_statement=d["problem_statement"],
             department=d["department"],
             owner=d["owner"],
+            happened_at=d["happened_at"],
         ),
     ),
     "link_capa": (
         forms.LinkCapaForm,
-        lambda a, c, d: services.complaint_link_capa(actor=a, complaint=c, capa=d["capa"], comment=d["comment"]),
+        lambda a, c, d: services.complaint_link_capa(
+            actor=a, complaint=c, capa=d["capa"], comment=d["comment"], happened_at=d["happened_at"]
+        ),
     ),
     "no_capa": (
         forms.NoCapaForm,
-        lambda a, c, d: services.complaint_propose_no_capa(actor=a, complaint=c, reasoning=d["reasoning"]),
+        lambda a, c, d: services.complaint_propose_no_capa(
+            actor=a, complaint=c, reasoning=d["reasoning"], happened_at=d["happened_at"]
+        ),
     ),
     "decide_no_capa": (
         forms.DecisionForm,
         lambda a, c, d: services.complaint_decide_no_capa(
-            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"]
+            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"], happened_at=d["happened_at"]
         ),
     ),
     "reply": (
         forms.ReplyForm,
-        lambda a, c, d: services.complaint_submit_reply(actor=a, complaint=c, text=d["text"]),
+        lambda a, c, d: services.complaint_submit_reply(
+            actor=a, complaint=c, text=d["text"], happened_at=d["happened_at"]
+        ),
     ),
     "decide_reply": (
         forms.DecisionForm,
         lambda a, c, d: services.complaint_decide_reply(
-            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"]
+            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"], happened_at=d["happened_at"]
         ),
     ),
     "send_reply": (
         forms.CommentForm,
-        lambda a, c, d: services.complaint_send_reply(actor=a, complaint=c, comment=d["comment"]),
+        lambda a, c, d: services.complaint_send_reply(
+            actor=a, complaint=c, comment=d["comment"], happened_at=d["happened_at"]
+        ),
     ),
     "implement": (
         forms.ImplementationForm,
-        lambda a, c, d: services.complaint_record_implementation(actor=a, complaint=c, summary=d["summary"]),
+        lambda a, c, d: services.complaint_record_implementation(
+            actor=a, complaint=c, summary=d["summary"], happened_at=d["happened_at"]
+        ),
     ),
     "verify": (
         forms.VerifyForm,
-        lambda a, c, d: services.complaint_verify(actor=a, complaint=c, effective=d["effective"], result=d["result"]),
+        lambda a, c, d: services.complaint_verify(
+            actor=a, complaint=c, effective=d["effective"], result=d["result"], happened_at=d["happened_at"]
+        ),
     ),
     "training": (
-        forms.TrainingForm,
+        forms.TrainingStepForm,
         lambda a, c, d: services.complaint_record_training(
-            actor=a, complaint=c, department=d["department"], topic=d["topic"], due_date=d["due_date"], note=d["note"]
+            actor=a,
+            complaint=c,
+            department=d["department"],
+            topic=d["topic"],
+            due_date=d["due_date"],
+            note=d["note"],
+            happened_at=d["happened_at"],
         ),
     ),
     "close": (
         forms.DecisionForm,
         lambda a, c, d: services.complaint_close(
-            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"]
+            actor=a, complaint=c, approve=d["decision"] == "approve", comment=d["comment"], happened_at=d["happened_at"]
         ),
     ),
     "follow_up": (
         forms.FollowUpForm,
-        lambda a, c, d: services.complaint_follow_up(actor=a, complaint=c, outcome=d["outcome"], note=d["note"]),
+        lambda a, c, d: services.complaint_follow_up(
+            actor=a, complaint=c, outcome=d["outcome"], note=d["note"], happened_at=d["happened_at"]
+        ),
     ),
 }
 
@@ -264,22 +288,29 @@ class ComplaintEditView(TemplateView):
         return self.render_to_response({"form": form, "complaint": self.complaint})
 
 
+def _due_first(step):
+    return (step.due_at is None, step.due_at or step.opened_at, step.pk)
+
+
 def detail_context(request, complaint, bound=None):
     """Everything the detail page shows; ``bound`` = (action name, bound form) after an error."""
     user = request.user
-    allowed = services.allowed_actions(user, complaint)
+    steps = list(complaint.steps.select_related("assignee", "completed_by").order_by("opened_at", "pk"))
+    # In the parallel phase containment and the reply are both open, each with its deadline.
+    open_steps = sorted((s for s in steps if s.completed_at is None), key=_due_first)
+    open_step = open_steps[0] if open_steps else None
+    allowed = services.allowed_actions(user, complaint, open_steps)
     step_forms = []
     for name in allowed:
         form_class = STEP_FORMS[name][0]
         form = bound[1] if bound and bound[0] == name else form_class(prefix=name)
         step_forms.append({"name": name, "title": STEP_TITLES[name], "form": form})
-    steps = list(complaint.steps.select_related("assignee", "completed_by").order_by("opened_at", "pk"))
-    open_step = next((s for s in steps if s.completed_at is None), None)
     now = timezone.now()
     return {
         "complaint": complaint,
         "steps": steps,
         "open_step": open_step,
+        "open_steps": open_steps,
         "events": complaint.events.select_related("actor").order_by("at", "pk"),
         "attachments": complaint.attachments.select_related("uploaded_by"),
         "capas": complaint.capas.select_related("owner"),
@@ -288,9 +319,11 @@ def detail_context(request, complaint, bound=None):
         "follow_ups": complaint.follow_ups.select_related("called_by"),
         "step_forms": step_forms,
         "attach_form": bound[1] if bound and bound[0] == "attach" else forms.AttachmentForm(prefix="attach"),
-        "void_form": bound[1] if bound and bound[0] == "void" else forms.ReasonForm(prefix="void"),
+        "void_form": bound[1] if bound and bound[0] == "void" else forms.VoidForm(prefix="void"),
         "assign_form": forms.AssignStepForm(
-            prefix="assign", initial={"assignee": open_step.assignee_id if open_step else None}
+            prefix="assign",
+            initial={"assignee": open_step.assignee_id if open_step else None},
+            open_steps=open_steps,
         ),
         "can_attach": complaint.status != ComplaintStatus.VOID
         and (permissions.is_quality(user) or permissions.is_sales(user) or complaint.registered_by_id == user.pk),
@@ -376,10 +409,15 @@ class ComplaintVoidView(View):
         complaint = get_visible_complaint(request.user, pk)
         if complaint.is_finished or not permissions.can_void_complaint(request.user, complaint):
             raise PermissionDenied
-        form = forms.ReasonForm(request.POST, prefix="void")
+        form = forms.VoidForm(request.POST, prefix="void")
         if form.is_valid():
             try:
-                services.complaint_void(actor=request.user, complaint=complaint, reason=form.cleaned_data["reason"])
+                services.complaint_void(
+                    actor=request.user,
+                    complaint=complaint,
+                    reason=form.cleaned_data["reason"],
+                    happened_at=form.cleaned_data["happened_at"],
+                )
             except ValidationError as error:
                 apply_error(form, error)
             else:
@@ -400,7 +438,8 @@ class ComplaintAssignView(View):
         complaint = get_visible_complaint(request.user, pk)
         if not permissions.is_quality(request.user):
             raise PermissionDenied
-        form = forms.AssignStepForm(request.POST, prefix="assign")
+        open_steps = list(complaint.steps.filter(completed_at__isnull=True))
+        form = forms.AssignStepForm(request.POST, prefix="assign", open_steps=open_steps)
         if form.is_valid():
             try:
                 services.complaint_assign_step(
@@ -408,6 +447,7 @@ class ComplaintAssignView(View):
                     complaint=complaint,
                     assignee=form.cleaned_data["assignee"],
                     make_owner=form.cleaned_data["make_owner"],
+                    kind=form.cleaned_data.get("kind") or None,
                 )
             except ValidationError as error:
                 apply_error(None, error, request)

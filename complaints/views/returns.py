@@ -77,7 +77,7 @@ class ReturnReceiveView(RoleRequiredMixin, ServiceFormView):
             return_note=data["return_note"],
             received_qty=data["received_qty"],
             replacement_needed=data["replacement_needed"],
-            at=data["at"],
+            happened_at=data["happened_at"],
         )
         messages.success(self.request, _("Return %(number)s recorded.") % {"number": result.number})
         return result
@@ -122,6 +122,7 @@ class ReturnDetailView(TemplateView):
             object=customer_return,
             r=customer_return,
             actions=actions,
+            events=customer_return.events.select_related("actor"),
             overdue=customer_return.overdue_steps(),
             **kwargs,
         )

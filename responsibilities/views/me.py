@@ -260,7 +260,7 @@ class PaperAcknowledgementView(RoleRequiredMixin, ServiceFormView):
         recent = (
             Acknowledgement.objects.filter(method=AcknowledgementMethod.PAPER)
             .select_related("employee", "job_description__post", "recorded_by")
-            .order_by("-pk")[:10]
+            .order_by("-recorded_at", "-pk")[:10]
         )
         return super().get_context_data(recent=recent, **kwargs)
 
@@ -273,7 +273,7 @@ class PaperAcknowledgementView(RoleRequiredMixin, ServiceFormView):
             jd=jd,
             employee=employee,
             method=AcknowledgementMethod.PAPER,
-            at=form.signed_at(),
+            happened_at=form.cleaned_data["signed_at"],
         )
 
     def get_success_url(self, result=None):

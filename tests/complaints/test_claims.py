@@ -6,6 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.urls import reverse
@@ -15,6 +16,7 @@ from complaints.models import Claim
 from complaints.models.claims import ClaimKind, ClaimStatus, Liability, claim_number
 from complaints.services import WorkflowError
 from complaints.services import claims as svc
+from complaints.summary import build_summary, month_period
 from tests.complaints import h4_setup
 
 
@@ -36,8 +38,7 @@ def _register(p, customer, kind=ClaimKind.QUALITY, **kw):
         kind=kind,
         amount=Decimal("12000.00"),
         reason="批量尺寸超差导致停线",
-        received_on=timezone.localdate(),
-        **kw,
+        **{"received_on": timezone.localdate(), **kw},
     )
 
 
@@ -84,8 +85,8 @@ def test_numbers_are_year_month_and_two_digit_serial(p, customer):
 
 
 def test_the_serial_restarts_each_month(p, customer):
-    last_month = timezone.now() - datetime.timedelta(days=40)
-    old = _register(p, customer, at=last_month)
+    last_month = timezone.localdate() - datetime.timedelta(days=40)
+    old = _register(p, customer, received_on=last_month)
     new = _register(p, customer)
     assert old.number.endswith("01") and new.number.endswith("01")
     assert old.number != new.number
@@ -103,23 +104,27 @@ def test_the_hundredth_claim_of_a_month_gets_a_three_digit_serial(p, customer):
     NumberCounter.objects.create(key=f"MRKT-{now:%Y%m}", last=99)
     claim = _register(p, customer)
     assert claim.number == f"MRKT-{now:%Y%m}100"
-    earlier = _register(p, customer, at=timezone.now() - datetime.timedelta(days=40))
+    earlier = _register(p, customer, received_on=timezone.localdate() - datetime.timedelta(days=40))
     assert list(Claim.objects.values_list("pk", flat=True)) == [claim.pk, earlier.pk]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_registrations_get_distinct_numbers(org_tree):
+@pytest.mark.parametrize("months_back", [0, 1])
+def test_concurrent_registrations_get_distinct_numbers(org_tree, months_back):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers with a database lock; row locks need PostgreSQL (CI sets DATABASE_URL)")
     p = h4_setup.people(org_tree)
     cust = h4_setup.customer()
+    raised = timezone.localdate()
+    if months_back:  # a claim of last month typed in now takes last month's numbers
+        raised = raised.replace(day=1) - datetime.timedelta(days=1)
     barrier = threading.Barrier(6)
     numbers, errors = [], []
 
     def register():
         try:
             barrier.wait()
-            numbers.append(_register(p, cust).number)
+            numbers.append(_register(p, cust, received_on=raised).number)
         except Exception as exc:  # noqa: BLE001 - the assertion below reports it
             errors.append(exc)
         finally:
@@ -131,8 +136,7 @@ def test_concurrent_registrations_get_distinct_numbers(org_tree):
     for t in threads:
         t.join()
     assert errors == []
-    now = timezone.localtime()
-    assert sorted(numbers) == [f"MRKT-{now:%Y%m}{n:02d}" for n in range(1, 7)]
+    assert sorted(numbers) == [f"MRKT-{raised:%Y%m}{n:02d}" for n in range(1, 7)]
 
 
 # Workflow ---------------------------------------------------------------------------------
@@ -227,16 +231,16 @@ def test_wrong_role_is_refused_and_nothing_changes(p, customer, state, action, a
     assert claim.status == state and claim.history.count() == before
 
 
-def _call(p, claim, action, actor):
+def _call(p, claim, action, actor, **kw):
     return {
         "confirm": lambda: svc.claim_confirm(
-            actor=actor, claim=claim, cause="c", liability="ours", departments=[p.tree.qa]
+            actor=actor, claim=claim, cause="c", liability="ours", departments=[p.tree.qa], **kw
         ),
-        "countersign": lambda: svc.claim_countersign(actor=actor, claim=claim, department=p.tree.qa),
-        "approve": lambda: svc.claim_approve(actor=actor, claim=claim),
-        "reject": lambda: svc.claim_reject(actor=actor, claim=claim, comment="no"),
-        "book": lambda: svc.claim_book(actor=actor, claim=claim, voucher="V1"),
-        "void": lambda: svc.claim_void(actor=actor, claim=claim, reason="dup"),
+        "countersign": lambda: svc.claim_countersign(actor=actor, claim=claim, department=p.tree.qa, **kw),
+        "approve": lambda: svc.claim_approve(actor=actor, claim=claim, **kw),
+        "reject": lambda: svc.claim_reject(actor=actor, claim=claim, comment="no", **kw),
+        "book": lambda: svc.claim_book(actor=actor, claim=claim, voucher="V1", **kw),
+        "void": lambda: svc.claim_void(actor=actor, claim=claim, reason="dup", **kw),
     }[action]()
 
 
@@ -379,3 +383,128 @@ def test_inbox_shows_each_role_the_claims_waiting_for_it(rf, p, customer):
     assert shown(p.gm) == [countersigned.number]
     assert shown(p.finance) == [approved.number]
     assert shown(p.operator) == []
+
+
+# Claim date and when each step happened --------------------------------------------------
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at 10:00 today in the company's time zone."""
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10)))
+    with time_machine.travel(now, tick=False):
+        yield now
+
+
+def _previous_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=20)
+
+
+def test_a_claim_of_last_month_entered_today_is_numbered_and_counted_in_last_month(p, customer, frozen):
+    raised = _previous_month(frozen.date())
+    claim = _register(p, customer, received_on=raised)
+    assert claim.number == f"MRKT-{raised:%Y%m}01"
+    assert (claim.year, claim.month, claim.registered_at) == (raised.year, raised.month, frozen)
+    last = build_summary(p.qm, month_period(f"{raised:%Y-%m}"))
+    this = build_summary(p.qm, month_period(f"{frozen:%Y-%m}"))
+    assert (last.claims["count"], last.claims["claimed"], last.claims["open"]) == (1, Decimal("12000.00"), 1)
+    assert this.claims["count"] == 0
+    assert _register(p, customer).number == f"MRKT-{frozen:%Y%m}01"
+
+
+def test_a_claim_date_in_the_future_is_refused_and_uses_no_number(p, customer, frozen, english):
+    from complaints.models import NumberCounter
+
+    with pytest.raises(WorkflowError, match="claim date cannot lie in the future"):
+        _register(p, customer, received_on=frozen.date() + datetime.timedelta(days=1))
+    assert not Claim.objects.exists() and not NumberCounter.objects.exists()
+
+
+def test_steps_recorded_late_keep_when_they_happened_when_recorded_and_by_whom(p, customer, frozen):
+    raised = frozen.date() - datetime.timedelta(days=6)
+    claim = _register(p, customer, received_on=raised)
+    days = [frozen - datetime.timedelta(days=n, hours=3) for n in (5, 4, 3, 2, 1)]
+    svc.claim_confirm(
+        actor=p.qa_engineer,
+        claim=claim,
+        cause="c",
+        liability=Liability.OURS,
+        departments=[p.tree.qa, p.tree.prod],
+        happened_at=days[0],
+    )
+    # The departments sign in either order.
+    svc.claim_countersign(actor=p.prod_head, claim=claim, department=p.tree.prod, happened_at=days[2])
+    svc.claim_countersign(actor=p.qm, claim=claim, department=p.tree.qa, happened_at=days[1])
+    svc.claim_approve(actor=p.gm, claim=claim, happened_at=days[3])
+    svc.claim_book(actor=p.finance, claim=claim, voucher="V-1", happened_at=days[4])
+    claim.refresh_from_db()
+    assert (claim.confirmed_at, claim.confirmed_recorded_at, claim.confirmed_by) == (days[0], frozen, p.qa_engineer)
+    assert (claim.decided_at, claim.decided_recorded_at, claim.decided_by) == (days[3], frozen, p.gm)
+    assert (claim.booked_at, claim.booked_recorded_at, claim.booked_by) == (days[4], frozen, p.finance)
+    signed = {s.department: (s.signed_at, s.recorded_at, s.signed_by) for s in claim.countersignatures.all()}
+    assert signed == {p.tree.qa: (days[1], frozen, p.qm), p.tree.prod: (days[2], frozen, p.prod_head)}
+
+
+def test_a_step_without_a_time_happened_now(p, customer, frozen):
+    claim = svc.claim_void(actor=p.qm, claim=_register(p, customer), reason="录错")
+    claim.refresh_from_db()
+    assert (claim.voided_at, claim.voided_recorded_at, claim.voided_by) == (frozen, frozen, p.qm)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "actor_name", "too_early"),
+    [
+        (ClaimStatus.REGISTERED, "confirm", "qa_engineer", "the claim date"),
+        (ClaimStatus.CONFIRMED, "countersign", "qm", "the confirmation"),
+        (ClaimStatus.COUNTERSIGNED, "approve", "gm", "the last countersignature"),
+        (ClaimStatus.COUNTERSIGNED, "reject", "gm", "the last countersignature"),
+        (ClaimStatus.APPROVED, "book", "finance", "the general manager"),
+        (ClaimStatus.APPROVED, "void", "qm", "the general manager"),
+    ],
+)
+def test_a_time_in_the_future_or_before_the_previous_step_is_refused_and_nothing_changes(
+    p, customer, frozen, english, state, action, actor_name, too_early
+):
+    claim = _to(p, customer, state)
+    before = (claim.history.count(), list(claim.countersignatures.values_list("signed_at", "recorded_at")))
+    actor = getattr(p, actor_name)
+    previous, _name = svc.previous_step_at(claim)
+    for when, message in (
+        (frozen + datetime.timedelta(minutes=1), "cannot lie in the future"),
+        (previous - datetime.timedelta(minutes=1), f"before {too_early}"),
+    ):
+        with pytest.raises(WorkflowError, match=message):
+            _call(p, claim, action, actor, happened_at=when)
+        claim.refresh_from_db()
+        after = (claim.history.count(), list(claim.countersignatures.values_list("signed_at", "recorded_at")))
+        assert claim.status == state and after == before
+
+
+def test_the_page_records_a_late_step_and_shows_both_times(client, p, customer, frozen):
+    with time_machine.travel(frozen - datetime.timedelta(hours=5), tick=False):
+        claim = _to(p, customer, ClaimStatus.COUNTERSIGNED)
+    happened = timezone.localtime(frozen - datetime.timedelta(hours=2, minutes=30))
+    client.force_login(p.gm)
+    response = client.post(
+        reverse("complaints:claim_action", args=[claim.pk, "approve"]),
+        {"comment": "同意", "happened_at": f"{happened:%Y-%m-%dT%H:%M}"},
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.decided_at, claim.decided_recorded_at) == (happened, frozen)
+    page = client.get(reverse("complaints:claim_detail", args=[claim.pk])).content.decode()
+    assert f"{happened:%Y-%m-%d %H:%M}" in page and f"{timezone.localtime(frozen):%Y-%m-%d %H:%M}" in page
+
+
+def test_the_page_refuses_a_future_step_with_a_message(client, p, customer, frozen, english):
+    claim = _to(p, customer, ClaimStatus.APPROVED)
+    client.force_login(p.finance)
+    future = timezone.localtime(frozen + datetime.timedelta(hours=1))
+    response = client.post(
+        reverse("complaints:claim_action", args=[claim.pk, "book"]),
+        {"voucher": "V-9", "happened_at": f"{future:%Y-%m-%dT%H:%M}"},
+        follow=True,
+    )
+    assert "cannot lie in the future" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED and claim.booked_at is None

@@ -8,6 +8,7 @@ import datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -15,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from org.choices import AssignmentKind
-from org.models import today
 from responsibilities import services
 from responsibilities.choices import AcknowledgementMethod
 from responsibilities.models import Acknowledgement
-from tests.factories import AssignmentFactory, EmployeeFactory, days_ago
+from tests.factories import AssignmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -319,48 +319,96 @@ def test_paper_anonymous_is_sent_to_log_in(client, org_tree):
 def test_paper_is_for_hr_only(client, org_tree, operator_jd, silent_colleague, who):
     client.force_login(getattr(org_tree, who))
     assert client.get(PAPER).status_code == 403
-    response = client.post(PAPER, {"employee": silent_colleague.pk, "signed_on": today().isoformat()})
+    response = client.post(PAPER, {"employee": silent_colleague.pk})
     assert response.status_code == 403
     assert not Acknowledgement.objects.exists()
 
 
-def test_hr_records_a_paper_acknowledgement(client, org_tree, operator_jd, silent_colleague):
+@pytest.fixture
+def frozen():
+    """The clock stopped at 10:00 today in the company's time zone."""
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10)))
+    with time_machine.travel(now, tick=False):
+        yield now
+
+
+@pytest.fixture
+def effective_last_week(org_tree, frozen):
+    """The operator post's V1.0, approved and in effect since a week ago."""
+    with time_machine.travel(frozen - datetime.timedelta(days=7), tick=False):
+        return publish_jd(org_tree.operator_post, editor=org_tree.hr_user, approver=org_tree.prod_head)
+
+
+def local_input(moment):
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M}"
+
+
+def test_hr_records_a_paper_acknowledgement_signed_days_ago(
+    client, org_tree, effective_last_week, silent_colleague, frozen
+):
     client.force_login(org_tree.hr_user)
     assert client.get(PAPER).status_code == 200
-    signed = days_ago(3)
-    response = client.post(PAPER, {"employee": silent_colleague.pk, "signed_on": signed.isoformat()}, follow=True)
+    signed = frozen - datetime.timedelta(days=3, hours=1, minutes=30)
+    response = client.post(PAPER, {"employee": silent_colleague.pk, "signed_at": local_input(signed)}, follow=True)
     assert response.redirect_chain[-1][0] == f"{STATUS}?department={org_tree.w1.pk}"
     assert "Paper acknowledgement of Sam Silent recorded." in messages_of(response)
     ack = Acknowledgement.objects.get()
-    assert (ack.employee, ack.job_description, ack.method) == (silent_colleague, operator_jd, "paper")
-    assert ack.recorded_by == org_tree.hr_user
-    assert timezone.localtime(ack.acknowledged_at).date() == signed
+    assert (ack.employee, ack.job_description, ack.method) == (silent_colleague, effective_last_week, "paper")
+    assert (ack.acknowledged_at, ack.recorded_at, ack.recorded_by) == (signed, frozen, org_tree.hr_user)
     assert ack.history.get().history_user == org_tree.hr_user
     row = next(r for g in response.context["groups"] for r in g.rows if r.employee == silent_colleague)
     assert row.acknowledgement == ack
-    assert 'badge acting">paper</span>' in text(response)
-    assert "Hannah HR" in text(response)
+    page = text(response)
+    assert 'badge acting">paper</span>' in page
+    assert "Hannah HR" in page
+    assert f"{timezone.localtime(signed):%Y-%m-%d %H:%M}" in page
+    assert f"recorded {timezone.localtime(frozen):%Y-%m-%d %H:%M}" in page
+    listed = text(client.get(PAPER))
+    assert f"{timezone.localtime(signed):%Y-%m-%d %H:%M}" in listed
+    assert f"{timezone.localtime(frozen):%Y-%m-%d %H:%M}" in listed
 
 
-def test_paper_signed_today_keeps_the_time(client, org_tree, operator_jd, silent_colleague):
+def test_paper_signed_without_a_time_was_signed_now(client, org_tree, effective_last_week, silent_colleague, frozen):
     client.force_login(org_tree.hr_user)
-    before = timezone.now()
-    client.post(PAPER, {"employee": silent_colleague.pk, "signed_on": today().isoformat()})
-    assert Acknowledgement.objects.get().acknowledged_at >= before
+    client.post(PAPER, {"employee": silent_colleague.pk, "signed_at": ""})
+    ack = Acknowledgement.objects.get()
+    assert (ack.acknowledged_at, ack.recorded_at) == (frozen, frozen)
 
 
-def test_paper_refuses_a_date_in_the_future(client, org_tree, operator_jd, silent_colleague):
+@pytest.mark.parametrize(
+    ("delta", "message"),
+    [
+        (datetime.timedelta(minutes=1), "When it was signed cannot lie in the future."),
+        (-datetime.timedelta(days=8), "took effect on"),
+    ],
+)
+def test_paper_refuses_a_time_in_the_future_or_before_the_version_took_effect(
+    client, org_tree, effective_last_week, silent_colleague, frozen, delta, message
+):
     client.force_login(org_tree.hr_user)
-    tomorrow = today() + datetime.timedelta(days=1)
-    response = client.post(PAPER, {"employee": silent_colleague.pk, "signed_on": tomorrow.isoformat()})
+    response = client.post(PAPER, {"employee": silent_colleague.pk, "signed_at": local_input(frozen + delta)})
     assert response.status_code == 200
-    assert "The date of signing cannot lie in the future." in text(response)
+    assert message in text(response)
+    assert not Acknowledgement.objects.exists()
+
+
+def test_the_service_refuses_a_signature_before_approval_and_stores_nothing(
+    org_tree, effective_last_week, silent_colleague, frozen
+):
+    with pytest.raises(services.WorkflowError, match="took effect"):
+        services.jd_acknowledge(
+            actor=org_tree.hr_user,
+            jd=effective_last_week,
+            employee=silent_colleague,
+            method=AcknowledgementMethod.PAPER,
+            happened_at=effective_last_week.approved_at - datetime.timedelta(minutes=1),
+        )
     assert not Acknowledgement.objects.exists()
 
 
 def test_paper_twice_is_refused(client, org_tree, operator_jd, silent_colleague):
     client.force_login(org_tree.hr_user)
-    data = {"employee": silent_colleague.pk, "signed_on": today().isoformat()}
+    data = {"employee": silent_colleague.pk}
     client.post(PAPER, data)
     response = client.post(PAPER, data)
     assert response.status_code == 200
@@ -370,7 +418,7 @@ def test_paper_twice_is_refused(client, org_tree, operator_jd, silent_colleague)
 
 def test_paper_for_a_post_without_effective_jd_is_refused(client, org_tree):
     client.force_login(org_tree.hr_user)
-    response = client.post(PAPER, {"employee": org_tree.operator.employee.pk, "signed_on": today().isoformat()})
+    response = client.post(PAPER, {"employee": org_tree.operator.employee.pk})
     assert response.status_code == 200
     assert "Otto Operator holds no post with an effective job description." in text(response)
     assert not Acknowledgement.objects.exists()
@@ -379,7 +427,7 @@ def test_paper_for_a_post_without_effective_jd_is_refused(client, org_tree):
 def test_paper_with_several_posts_asks_which_jd(client, org_tree, operator_jd, qa_engineer_jd, silent_colleague):
     AssignmentFactory(employee=silent_colleague, post=org_tree.qa_engineer_post, kind=AssignmentKind.CONCURRENT)
     client.force_login(org_tree.hr_user)
-    data = {"employee": silent_colleague.pk, "signed_on": today().isoformat()}
+    data = {"employee": silent_colleague.pk}
     response = client.post(PAPER, data)
     assert "Sam Silent holds several posts: choose the job description that was signed." in text(response)
     assert not Acknowledgement.objects.exists()
@@ -392,7 +440,7 @@ def test_paper_refuses_a_jd_of_a_post_the_employee_does_not_hold(
     client, org_tree, operator_jd, qa_engineer_jd, silent_colleague
 ):
     client.force_login(org_tree.hr_user)
-    data = {"employee": silent_colleague.pk, "signed_on": today().isoformat(), "job_description": qa_engineer_jd.pk}
+    data = {"employee": silent_colleague.pk, "job_description": qa_engineer_jd.pk}
     response = client.post(PAPER, data)
     assert "This is not the job description of a post Sam Silent holds today." in text(response)
     assert not Acknowledgement.objects.exists()
