@@ -8,7 +8,8 @@ from field names, so a new model is covered when its fields follow the project's
 * **start first**: a record's first event (the first of ``START_FIELDS`` it has) comes before
   every other event it records;
 * **pairs**: of two fields named in ``ORDERED_PAIRS`` that a record both has, the first is not
-  later than the second (prepared → reviewed → approved → effective, opened → closed …);
+  later than the second (prepared → reviewed → approved → effective, opened → closed, a step
+  happened → it was recorded …);
 * **nothing happened in the future**: event fields are not later than now (fields that name a
   plan, a deadline or an end are left out: ``FUTURE_ALLOWED``);
 * **children after parents**: a record that points to another (a step to its complaint, an
@@ -39,6 +40,9 @@ START_FIELDS = (
     "planned_at",
     "registered_at",
     "created_at",
+    "at",
+    "acknowledged_at",
+    "signed_at",
     "recorded_at",
     "issued_on",
 )
@@ -103,6 +107,19 @@ ORDERED_PAIRS = (
     ("confirmed_at", "decided_at"),
     ("decided_at", "booked_at"),
     ("registered_at", "confirmed_at"),
+    ("date", "held_at"),
+    # A step happened before (or when) it was recorded.
+    ("completed_at", "recorded_at"),
+    ("at", "recorded_at"),
+    ("acknowledged_at", "recorded_at"),
+    ("signed_at", "recorded_at"),
+    ("confirmed_at", "confirmed_recorded_at"),
+    ("decided_at", "decided_recorded_at"),
+    ("booked_at", "booked_recorded_at"),
+    ("voided_at", "voided_recorded_at"),
+    ("held_at", "held_recorded_at"),
+    ("cancelled_at", "cancelled_recorded_at"),
+    ("result_at", "result_recorded_at"),
 )
 
 #: (model label, its field, a later-or-equal path through its relations): what a record does

@@ -199,13 +199,20 @@ class Command(BaseCommand):
         late = rng.random() < 0.25  # some steps miss their deadline
         t = received + datetime.timedelta(hours=1)
 
-        def step(hours, func, **kwargs):
+        def step(hours, func, *, typed_in_after=None, **kwargs):
+            """The next step, ``hours`` after the last one. With ``typed_in_after`` it is typed
+            in that much later than it happened (实际发生时间 before the recording time)."""
             nonlocal t, complaint
             t = t + datetime.timedelta(hours=hours)
             if t > self.now:
                 t = self.now - datetime.timedelta(minutes=5)
-            with clock(t):
+            recorded = t
+            if typed_in_after is not None:
+                recorded = min(t + typed_in_after, self.now - datetime.timedelta(minutes=1))
+                kwargs["happened_at"] = t
+            with clock(recorded):
                 result = func(complaint=complaint, **kwargs)
+            t = recorded if typed_in_after is None else t
             complaint.refresh_from_db()
             return result
 
@@ -240,6 +247,8 @@ class Command(BaseCommand):
         step(
             30 if late else 16,
             cs.complaint_contain,
+            # Every third containment was done on the line first and typed in afterwards.
+            typed_in_after=datetime.timedelta(minutes=90) if index % 3 == 0 else None,
             actor=self.qa,
             stock="库存品全数隔离复检，挑出不良品",
             wip="在制品加严首件与巡检频次",
@@ -333,6 +342,8 @@ class Command(BaseCommand):
         step(
             100,
             cs.complaint_follow_up,
+            # The customer was called in the evening; the call was typed in the next morning.
+            typed_in_after=datetime.timedelta(hours=13) if index % 2 else None,
             actor=self.service,
             outcome=FollowUpOutcome.SATISFIED,
             note="客户对处理结果满意",
