@@ -70,7 +70,7 @@ def _to(p, customer, state):
     claim = svc.claim_approve(actor=p.gm, claim=claim)
     if state == ClaimStatus.APPROVED:
         return claim
-    return svc.claim_book(actor=p.finance, claim=claim, voucher="记-2026-118")
+    return svc.claim_book(actor=p.finance, claim=claim, voucher="记-118")
 
 
 # Numbers ----------------------------------------------------------------------------------
@@ -93,8 +93,9 @@ def test_the_serial_restarts_each_month(p, customer):
 
 
 def test_after_99_the_serial_widens_to_three_digits_and_sorting_stays_right():
-    assert claim_number(2026, 11, 99) == "MRKT-20261199"
-    assert claim_number(2026, 11, 100) == "MRKT-202611100"
+    year = timezone.localdate().year
+    assert claim_number(year, 11, 99) == f"MRKT-{year}1199"
+    assert claim_number(year, 11, 100) == f"MRKT-{year}11100"
 
 
 def test_the_hundredth_claim_of_a_month_gets_a_three_digit_serial(p, customer):
@@ -152,12 +153,12 @@ def test_full_claim_path_is_countersigned_by_each_department_head(p, customer):
     claim = svc.claim_countersign(actor=p.prod_head, claim=claim, department=p.tree.prod)
     assert claim.status == ClaimStatus.COUNTERSIGNED
     claim = svc.claim_approve(actor=p.gm, claim=claim, comment="按确认金额赔付")
-    claim = svc.claim_book(actor=p.finance, claim=claim, voucher="记-2026-118")
+    claim = svc.claim_book(actor=p.finance, claim=claim, voucher="记-118")
     claim.refresh_from_db()
     assert (claim.status, claim.booked_by, claim.voucher, claim.accepted_amount) == (
         ClaimStatus.BOOKED,
         p.finance,
-        "记-2026-118",
+        "记-118",
         Decimal("10000.00"),
     )
     users = list(claim.history.order_by("history_date").values_list("history_user__username", flat=True))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from complaints.summary import PeriodError, build_summary, month_period, pareto_svg, period_from_query
 from tests.complaints import h4_setup, summary_data
+from tests.complaints.summary_data import YEAR
 
 EXPECTED = summary_data.EXPECTED
 
@@ -21,7 +22,7 @@ def data(p):
 
 
 def test_october_figures_match_the_hand_computed_ones(p, data):
-    s = build_summary(p.qm, month_period("2026-10"))
+    s = build_summary(p.qm, month_period(f"{YEAR}-10"))
     assert (s.total, s.voided) == (EXPECTED["total"], EXPECTED["voided"])
     assert [(r["label"], r["count"], r["share"]) for r in s.by_customer] == EXPECTED["by_customer"]
     assert [(r["label"], r["count"]) for r in s.by_product] == EXPECTED["by_product"]
@@ -36,13 +37,13 @@ def test_october_figures_match_the_hand_computed_ones(p, data):
 
 
 def test_on_time_rate_of_each_deadline(p, data):
-    s = build_summary(p.qm, month_period("2026-10"))
+    s = build_summary(p.qm, month_period(f"{YEAR}-10"))
     got = {d["step"]: (d["on_time"], d["late"], d["open_overdue"], d["rate"]) for d in s.deadlines}
     assert got == EXPECTED["deadlines"]
 
 
 def test_returns_and_claims_of_the_month(p, data):
-    s = build_summary(p.qm, month_period("2026-10"))
+    s = build_summary(p.qm, month_period(f"{YEAR}-10"))
     for key, value in EXPECTED["returns"].items():
         assert s.returns[key] == value, key
     for key, value in EXPECTED["claims"].items():
@@ -53,24 +54,24 @@ def test_a_reopened_complaint_counts_by_its_final_closure_and_not_while_open(p, 
     b = data["B"]
     b.status = "root_cause"
     b.save(update_fields=["status"])
-    s = build_summary(p.qm, month_period("2026-10"))
+    s = build_summary(p.qm, month_period(f"{YEAR}-10"))
     assert s.closed_count == 2
     assert s.mean_closure_hours == 132.0  # (240 + 24) / 2: B is open again
 
 
 def test_a_date_range_covers_the_days_given(p, data):
-    s = build_summary(p.qm, period_from_query({"from": "2026-10-01", "to": "2026-10-10"}))
+    s = build_summary(p.qm, period_from_query({"from": f"{YEAR}-10-01", "to": f"{YEAR}-10-10"}))
     assert s.total == 2  # A and B; E is void
-    s = build_summary(p.qm, period_from_query({"from": "2026-09-30", "to": "2026-10-31"}))
+    s = build_summary(p.qm, period_from_query({"from": f"{YEAR}-09-30", "to": f"{YEAR}-10-31"}))
     assert s.total == 6  # F joins
 
 
 def test_periods_that_cannot_be_read_are_refused():
     for params in (
-        {"month": "2026-13"},
+        {"month": f"{YEAR}-13"},
         {"month": "x"},
-        {"from": "2026-10-05", "to": "2026-10-01"},
-        {"from": "2026-10-05"},
+        {"from": f"{YEAR}-10-05", "to": f"{YEAR}-10-01"},
+        {"from": f"{YEAR}-10-05"},
     ):
         with pytest.raises(PeriodError):
             period_from_query(params)
@@ -80,16 +81,16 @@ def test_figures_count_only_the_complaints_the_user_may_see(p, data):
     from django.contrib.auth import get_user_model
 
     sales2 = get_user_model().objects.get(username="sales2")
-    s = build_summary(sales2, month_period("2026-10"))
+    s = build_summary(sales2, month_period(f"{YEAR}-10"))
     assert s.total == 1 and [r["label"] for r in s.by_customer] == ["Beta Motors"]
     assert s.returns["count"] == 0 and s.claims["count"] == 0
-    assert build_summary(p.gm, month_period("2026-10")).total == EXPECTED["total"]
-    assert build_summary(p.auditor, month_period("2026-10")).total == EXPECTED["total"]
+    assert build_summary(p.gm, month_period(f"{YEAR}-10")).total == EXPECTED["total"]
+    assert build_summary(p.auditor, month_period(f"{YEAR}-10")).total == EXPECTED["total"]
 
 
 def test_pareto_svg_has_a_bar_per_category_and_the_cumulative_line(p, data):
-    s = build_summary(p.qm, month_period("2026-10"))
-    svg = pareto_svg(s.pareto, title="2026-10")
+    s = build_summary(p.qm, month_period(f"{YEAR}-10"))
+    svg = pareto_svg(s.pareto, title=f"{YEAR}-10")
     assert svg.count('class="bar"') == 3
     assert 'class="cumulative"' in svg and "100%" in svg
 
@@ -110,13 +111,13 @@ def test_anonymous_is_sent_to_login(client):
 def test_user_outside_the_complaints_work_gets_403(client, p):
     client.force_login(p.tree.no_employee_user)
     assert client.get(reverse("complaints:summary")).status_code == 403
-    assert client.get(reverse("complaints:summary_xlsx") + "?month=2026-10").status_code == 403
+    assert client.get(reverse("complaints:summary_xlsx") + f"?month={YEAR}-10").status_code == 403
     assert client.get(reverse("complaints:followup_list")).status_code == 403
 
 
 def test_summary_page_shows_the_figures(client, p, data):
     client.force_login(p.qm)
-    response = client.get(reverse("complaints:summary") + "?month=2026-10")
+    response = client.get(reverse("complaints:summary") + f"?month={YEAR}-10")
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["summary"].total == 5
@@ -126,15 +127,15 @@ def test_summary_page_shows_the_figures(client, p, data):
 
 def test_bad_month_shows_an_error_and_the_current_month(client, p):
     client.force_login(p.qm)
-    response = client.get(reverse("complaints:summary") + "?month=2026-99")
+    response = client.get(reverse("complaints:summary") + f"?month={YEAR}-99")
     assert response.status_code == 200
     assert any(m.level_tag == "error" for m in response.context["messages"])
-    assert client.get(reverse("complaints:summary_xlsx") + "?month=2026-99").status_code == 400
+    assert client.get(reverse("complaints:summary_xlsx") + f"?month={YEAR}-99").status_code == 400
 
 
 def test_summary_page_query_count_does_not_grow(client, p, data, django_assert_max_num_queries):
     client.force_login(p.qm)
-    url = reverse("complaints:summary") + "?month=2026-10"
+    url = reverse("complaints:summary") + f"?month={YEAR}-10"
     with django_assert_max_num_queries(16):
         client.get(url)
     for i in range(15):
@@ -151,7 +152,7 @@ def test_summary_page_query_count_does_not_grow(client, p, data, django_assert_m
 
 def test_follow_up_list_shows_closed_complaints_awaiting_a_call(client, p, data):
     client.force_login(p.qm)
-    response = client.get(reverse("complaints:followup_list") + "?month=2026-10")
+    response = client.get(reverse("complaints:followup_list") + f"?month={YEAR}-10")
     html = response.content.decode()
     awaiting = [row["complaint"].number for row in response.context["rows"]["awaiting"]]
     assert sorted(awaiting) == sorted([data["B"].number, data["C"].number])
@@ -161,7 +162,7 @@ def test_follow_up_list_shows_closed_complaints_awaiting_a_call(client, p, data)
 
 def test_follow_up_list_query_count_does_not_grow(client, p, data, django_assert_max_num_queries):
     client.force_login(p.qm)
-    url = reverse("complaints:followup_list") + "?month=2026-10"
+    url = reverse("complaints:followup_list") + f"?month={YEAR}-10"
     with django_assert_max_num_queries(12):
         client.get(url)
     for _ in range(6):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.complaints import h4_setup, summary_data
+from tests.complaints.summary_data import YEAR
 
 
 @pytest.fixture
@@ -36,10 +37,10 @@ def test_excel_holds_the_hand_computed_figures(client, p, data, english, django_
     client.force_login(p.qm)
     _in_english(client)
     with django_assert_max_num_queries(16):
-        response = client.get(reverse("complaints:summary_xlsx") + "?month=2026-10")
+        response = client.get(reverse("complaints:summary_xlsx") + f"?month={YEAR}-10")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert "complaint-summary-2026-10.xlsx" in response["Content-Disposition"]
+    assert f"complaint-summary-{YEAR}-10.xlsx" in response["Content-Disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     overview = {row[0]: row[1] for row in wb["Overview"].iter_rows(min_row=3, values_only=True)}
     assert overview["Complaints received"] == 5
@@ -75,7 +76,9 @@ def test_excel_writes_formula_like_customer_names_as_text(client, p, data):
         registered_by=p.sales, cust=h4_setup.customer("EVIL", "=HYPERLINK(1)"), received_at=summary_data.at(10, 14, 8)
     )
     client.force_login(p.qm)
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("complaints:summary_xlsx") + "?month=2026-10").content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("complaints:summary_xlsx") + f"?month={YEAR}-10").content)
+    )
     cells = [c for row in wb["By customer"].iter_rows(min_row=3) for c in row if c.value == "=HYPERLINK(1)"]
     assert cells and cells[0].data_type == "s"
 
@@ -83,10 +86,10 @@ def test_excel_writes_formula_like_customer_names_as_text(client, p, data):
 def test_pdf_has_the_figures_and_the_chart(client, p, data, english):
     client.force_login(p.qm)
     _in_english(client)
-    response = client.get(reverse("complaints:summary_pdf") + "?from=2026-10-01&to=2026-10-31")
+    response = client.get(reverse("complaints:summary_pdf") + f"?from={YEAR}-10-01&to={YEAR}-10-31")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
-    assert "Complaint summary" in text and "2026-10-01" in text
+    assert "Complaint summary" in text and f"{YEAR}-10-01" in text
     assert "Alpha Auto" in text and "Beta Motors" in text
     assert "60.0 %" in text  # analysis on-time rate
     assert "Dimension" in text
@@ -94,7 +97,7 @@ def test_pdf_has_the_figures_and_the_chart(client, p, data, english):
 
 def test_follow_up_pdf_lists_the_complaints_awaiting_a_call(client, p, data, english):
     client.force_login(p.qm)
-    response = client.get(reverse("complaints:followup_pdf") + "?month=2026-10")
+    response = client.get(reverse("complaints:followup_pdf") + f"?month={YEAR}-10")
     assert response.status_code == 200
     text = _pdf_text(response.content)
     assert data["B"].number in text and data["C"].number in text
@@ -105,5 +108,7 @@ def test_sales_user_exports_only_their_complaints(client, p, data):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="sales2"))
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("complaints:summary_xlsx") + "?month=2026-10").content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("complaints:summary_xlsx") + f"?month={YEAR}-10").content)
+    )
     assert [row[0] for row in wb["By customer"].iter_rows(min_row=3, values_only=True)] == ["Beta Motors"]
