@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import ActionKind, ActionStatus, CapaSource, CapaStatus, CheckResult
 from ..uploads import upload_path
+from .timeline import TimelineEvent
 
 
 class Capa(models.Model):
@@ -175,7 +176,7 @@ class EffectivenessCheck(models.Model):
         return f"{self.capa.number}: {self.get_result_display()}"
 
 
-class CapaEvent(models.Model):
+class CapaEvent(TimelineEvent):
     """An entry of a CAPA's timeline: who moved it, when it happened (``at``), when it was
     recorded (``recorded_at``, by ``actor``), with which comment."""
 
@@ -183,17 +184,10 @@ class CapaEvent(models.Model):
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=20, choices=CapaStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=CapaStatus.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("happened at"), default=timezone.now)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("CAPA event")
         verbose_name_plural = _("CAPA events")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.capa.number} {self.action}"

@@ -21,6 +21,7 @@ from ..choices import (
     StepKind,
 )
 from ..uploads import upload_path
+from .timeline import TimelineEvent
 
 
 class Complaint(models.Model):
@@ -267,7 +268,7 @@ class ComplaintStep(models.Model):
         return self.due_at is not None and end > self.due_at
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TimelineEvent):
     """An entry of a complaint's timeline (处理记录): who did what, when it happened (``at``),
     when it was recorded (``recorded_at``, by ``actor``), with which comment."""
 
@@ -277,17 +278,10 @@ class ComplaintEvent(models.Model):
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=30, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=30, choices=ComplaintStatus.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("happened at"), default=timezone.now)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.complaint.number} {self.action}"

@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from org.choices import Role
 
+from .timeline import TimelineEvent
+
 
 class ReturnStatus(models.TextChoices):
     RECEIVED = "received", _("Received and counted")
@@ -266,7 +268,7 @@ class CustomerReturn(models.Model):
         return steps
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(TimelineEvent):
     """An entry of a return's timeline: which move, when it happened (``at``), when it was
     recorded (``recorded_at``) and by whom (``actor``)."""
 
@@ -274,17 +276,10 @@ class ReturnEvent(models.Model):
         CustomerReturn, verbose_name=_("customer return"), on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("happened at"), default=timezone.now)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.customer_return.number} {self.action}"

@@ -40,16 +40,8 @@ def _locked(capa: Capa) -> Capa:
 
 def _log(capa, *, actor, action, comment="", from_status="", to_status="", at=None):
     """A timeline entry: ``at`` is when it happened; it is recorded now, by ``actor``."""
-    now = timezone.now()
-    CapaEvent.objects.create(
-        capa=capa,
-        action=action,
-        comment=comment,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        at=at or now,
-        recorded_at=now,
+    CapaEvent.log(
+        capa=capa, action=action, comment=comment, from_status=from_status, to_status=to_status, actor=actor, at=at
     )
 
 

@@ -148,15 +148,13 @@ def _department_of(user):
 
 def _log(complaint, *, actor, action, comment="", from_status="", to_status="", at=None):
     """A timeline entry: ``at`` is when it happened; it is recorded now, by ``actor``."""
-    now = timezone.now()
-    ComplaintEvent.objects.create(
+    ComplaintEvent.log(
         complaint=complaint,
         action=action,
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        at=at or now,
-        recorded_at=now,
+        at=at,
         comment=comment,
     )
 

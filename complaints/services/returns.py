@@ -12,7 +12,6 @@ when it happened, when it was recorded and by whom.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,9 +90,7 @@ def _start(customer_return: CustomerReturn, action: str, actor) -> CustomerRetur
 def _finish(customer_return: CustomerReturn, *, actor, action: str, at, comment: str = "") -> CustomerReturn:
     label = str(RETURN_ACTIONS[action].label)
     save_with_history(customer_return, actor=actor, reason=f"{label}: {comment}" if comment else label)
-    ReturnEvent.objects.create(
-        customer_return=customer_return, action=action, actor=actor, at=at, recorded_at=timezone.now(), comment=comment
-    )
+    ReturnEvent.log(customer_return=customer_return, action=action, actor=actor, at=at, comment=comment)
     return customer_return
 
 
@@ -143,9 +140,7 @@ def return_receive(
         created_at=at,
     )
     save_with_history(customer_return, actor=actor, reason=str(_("Received and counted")))
-    ReturnEvent.objects.create(
-        customer_return=customer_return, action="receive", actor=actor, at=at, recorded_at=timezone.now()
-    )
+    ReturnEvent.log(customer_return=customer_return, action="receive", actor=actor, at=at)
     return customer_return
 
 
