@@ -237,7 +237,7 @@ class ComplaintCapaForm(HappenedAtMixin, CapaForm):
     """The CAPA decision of a complaint: a new CAPA opened for it."""
 
 
-class CapaOpenForm(CapaForm):
+class CapaOpenForm(HappenedAtMixin, CapaForm):
     """A CAPA opened on its own (internal nonconformity, audit finding …)."""
 
     source = forms.ChoiceField(label=_("Source"), choices=CapaSource.choices)

@@ -86,8 +86,10 @@ def capa_open(
     owner=None,
     origin=None,
     complaints=(),
+    happened_at=None,
 ) -> Capa:
-    """Open a CAPA and return it.
+    """Open a CAPA and return it. ``happened_at`` is when it was really opened (now if empty,
+    never in the future): its number's year and its opening time follow it.
 
     ``source`` is a ``CapaSource`` value; ``origin`` any model instance of another module the
     CAPA answers (linked generically, e.g. a survey response); ``complaints`` the complaints it
@@ -98,6 +100,7 @@ def capa_open(
     require(permissions.can_open_capa(actor), _("You may not open a CAPA."))
     if source not in CapaSource.values:
         raise ValidationError({"source": _("Choose the source of the CAPA.")})
+    opened = happened(happened_at)
     capa = Capa(
         source=source,
         title=(title or "").strip(),
@@ -105,16 +108,17 @@ def capa_open(
         department=department,
         owner=owner or actor,
         created_by=actor,
+        created_at=opened,
     )
     if origin is not None:
         capa.origin_content_type = ContentType.objects.get_for_model(origin)
         capa.origin_object_id = origin.pk
-    year = timezone.localdate().year
+    year = timezone.localdate(opened).year
     capa.number = f"CAPA-{year}-{next_serial(f'CAPA-{year}'):04d}"
     save_with_history(capa, actor=actor, reason="opened")
     if complaints:
         capa.complaints.add(*complaints)
-    _log(capa, actor=actor, action="open", to_status=C.OPEN, comment=capa.problem_statement[:200])
+    _log(capa, actor=actor, action="open", to_status=C.OPEN, comment=capa.problem_statement[:200], at=opened)
     return capa
 
 

@@ -616,6 +616,7 @@ def complaint_open_capa(
         department=department,
         owner=owner or actor,
         complaints=[complaint],
+        happened_at=now,
     )
     _branch_move(
         complaint, step, actor=actor, action="capa_opened", comment=capa.number, outcome=capa.number, happened_at=now

@@ -73,6 +73,7 @@ class CapaCreateView(RoleRequiredMixin, TemplateView):
                     problem_statement=d["problem_statement"],
                     department=d["department"],
                     owner=d["owner"],
+                    happened_at=d["happened_at"],
                 )
             except ValidationError as error:
                 apply_error(form, error)

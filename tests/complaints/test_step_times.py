@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from complaints import exports, services
 from complaints.choices import ComplaintStatus, StepKind
-from complaints.models import ComplaintEvent, ComplaintStep
+from complaints.models import Capa, ComplaintEvent, ComplaintStep
 from complaints.services import WorkflowError
 from complaints.services import returns as return_services
 from complaints.summary import build_summary, month_period
@@ -412,3 +412,39 @@ def test_a_capa_action_done_yesterday_and_recorded_today_keeps_yesterday(cx, mor
     assert action.completed_at == done and timezone.localdate(done) <= action.due_date
     event = capa.events.get(action="action_done")
     assert (event.at, event.recorded_at, event.actor) == (done, morning, cx.qa)
+
+
+def test_a_capa_opened_on_new_years_eve_and_typed_in_on_new_years_day_keeps_its_time_and_year(client, cx):
+    """An audit finding raised on 31 December at 16:00 and typed in on 2 January: the CAPA is
+    opened (and numbered) in the old year; a time in the future is refused through the form."""
+    new_year = timezone.localdate().year + 1
+    typed_in = timezone.make_aware(datetime.datetime(new_year, 1, 2, 9, 0))
+    found = timezone.make_aware(datetime.datetime(new_year - 1, 12, 31, 16, 0))
+    with time_machine.travel(typed_in, tick=False):
+        capa = services.capa_open(
+            actor=cx.qa, source="audit", title="审核发现", problem_statement="量具校准过期", happened_at=found
+        )
+        assert capa.created_at == found and capa.number.startswith(f"CAPA-{new_year - 1}-")
+        event = capa.events.get(action="open")
+        assert (event.at, event.recorded_at, event.actor) == (found, typed_in, cx.qa)
+        with pytest.raises(WorkflowError):
+            services.capa_open(
+                actor=cx.qa,
+                source="audit",
+                title="t",
+                problem_statement="p",
+                happened_at=typed_in + datetime.timedelta(hours=2),
+            )
+        client.force_login(cx.qa)
+        count = Capa.objects.count()
+        response = client.post(
+            reverse("complaints:capa_create"),
+            {
+                "source": "audit",
+                "title": "t",
+                "problem_statement": "p",
+                "happened_at": f"{new_year}-01-02T11:00",
+            },
+        )
+        assert "happened_at" in response.context["form"].errors
+        assert Capa.objects.count() == count
