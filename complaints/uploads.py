@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.http import XLSX
+
 #: Largest accepted upload, in bytes.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 #: content type → file extension used when storing and serving the file.

@@ -1,6 +1,6 @@
 """Excel exports of the organisation beyond the post list of ``views.PostExportView``."""
 
-from django.http import HttpResponse
+from core.http import XLSX, file_response
 
 from . import exports
 from .models import today
@@ -14,10 +14,8 @@ class PostIncumbentsExportView(PostListView):
 
     def get(self, request, *args, **kwargs):
         nodes, _department = self.filtered()
-        response = HttpResponse(
+        return file_response(
             exports.post_incumbents_xlsx(nodes, day=today()),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"posts-incumbents-{today():%Y%m%d}.xlsx",
+            content_type=XLSX,
         )
-        response["Content-Disposition"] = f'attachment; filename="posts-incumbents-{today():%Y%m%d}.xlsx"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+
+from core.http import XLSX, file_response
 
 from . import exports, selectors, services
 from .choices import Role
@@ -294,12 +295,9 @@ class PostExportView(PostListView):
 
     def get(self, request, *args, **kwargs):
         nodes, _department = self.filtered()
-        content = exports.post_list_xlsx(nodes, day=today())
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return file_response(
+            exports.post_list_xlsx(nodes, day=today()), filename=f"posts-{today():%Y%m%d}.xlsx", content_type=XLSX
         )
-        response["Content-Disposition"] = f'attachment; filename="posts-{today():%Y%m%d}.xlsx"'
-        return response
 
 
 def _int(value):

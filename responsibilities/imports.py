@@ -53,7 +53,6 @@ MAX_MEMBER_RATIO = 100
 MAX_MEMBERS = 2000
 #: Rows read per sheet at most: a bigger organisation is imported in several files.
 MAX_ROWS = 20000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON = gettext_lazy("Excel import")
 
 

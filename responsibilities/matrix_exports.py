@@ -18,7 +18,6 @@ from org.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_ce
 
 from .choices import CELL_SYMBOL, CellScheme, CellValue, DocumentStatus
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WARN_FILL = PatternFill("solid", fgColor="FDECEA")
 FIRST_DATA_ROW = 5
 

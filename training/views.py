@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import escape
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import PDF, XLSX, file_response
 from org.history import ObjectHistoryView
 from org.models import today
 from org.permissions import RoleRequiredMixin
@@ -44,15 +45,6 @@ from .forms import (
     ReviseForm,
 )
 from .models import Attendance, Course, PlanItem, Qualification, TrainingEvent, TrainingNeed, TrainingPlan
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class HrRequiredMixin(RoleRequiredMixin):
@@ -362,7 +354,9 @@ class PlanExportView(View):
             item.done = item.line_key in done
         progress = selectors.plan_progress(plan.year, items=items, plan=plan, done=done)
         return file_response(
-            exports.plan_xlsx(plan, items, progress), f"training-plan-{plan.year}-r{plan.revision}.xlsx", XLSX
+            exports.plan_xlsx(plan, items, progress),
+            filename=f"training-plan-{plan.year}-r{plan.revision}.xlsx",
+            content_type=XLSX,
         )
 
 
@@ -775,13 +769,13 @@ class EmployeeFileView(EmployeeFileMixin, TemplateView):
 class EmployeeFilePdfView(EmployeeFileMixin, View):
     def get(self, request, pk):
         pdf = exports.employee_file_pdf(selectors.employee_file(self.employee))
-        return file_response(pdf, f"training-file-{self.employee.number}.pdf", "application/pdf")
+        return file_response(pdf, filename=f"training-file-{self.employee.number}.pdf", content_type=PDF)
 
 
 class EmployeeFileXlsxView(EmployeeFileMixin, View):
     def get(self, request, pk):
         data = exports.employee_file_xlsx(selectors.employee_file(self.employee))
-        return file_response(data, f"training-file-{self.employee.number}.xlsx", XLSX)
+        return file_response(data, filename=f"training-file-{self.employee.number}.xlsx", content_type=XLSX)
 
 
 class QualificationVoidView(HrRequiredMixin, FormPage):
@@ -877,4 +871,6 @@ class MatrixView(MatrixMixin, TemplateView):
 class MatrixExportView(MatrixMixin, View):
     def get(self, request):
         matrix = self.matrix()
-        return file_response(exports.matrix_xlsx(matrix), f"training-matrix-{matrix.day.isoformat()}.xlsx", XLSX)
+        return file_response(
+            exports.matrix_xlsx(matrix), filename=f"training-matrix-{matrix.day.isoformat()}.xlsx", content_type=XLSX
+        )

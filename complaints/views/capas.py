@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import PDF, file_response
 from org.history import ObjectHistoryView
 from org.permissions import RoleRequiredMixin
 
 from .. import exports, forms, permissions, selectors, services
 from ..choices import CAPA_FINISHED, ActionStatus, CapaSource, CapaStatus, CheckResult
 from ..models import Capa, CapaAction
-from .common import PAGE_SIZE, apply_error, file_response, querystring_without_page
+from .common import PAGE_SIZE, apply_error, querystring_without_page
 
 
 def get_visible_capa(user, pk) -> Capa:
@@ -257,7 +258,7 @@ class CapaPdfView(View):
     def get(self, request, pk):
         capa = get_visible_capa(request.user, pk)
         return file_response(
-            exports.capa_pdf(capa), content_type="application/pdf", filename=f"{capa.number}.pdf", as_attachment=False
+            exports.capa_pdf(capa), content_type=PDF, filename=f"{capa.number}.pdf", as_attachment=False
         )
 
 

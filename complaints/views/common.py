@@ -2,20 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 
 PAGE_SIZE = 50
-
-
-def file_response(content, *, content_type: str, filename: str, as_attachment: bool = True) -> HttpResponse:
-    """Bytes as a download, never cached, never sniffed as HTML."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    add_never_cache_headers(response)
-    return response
 
 
 def apply_error(form, error: ValidationError, request=None):

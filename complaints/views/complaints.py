@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import PDF, file_response
 from org.history import ObjectHistoryView
 from org.permissions import RoleRequiredMixin
 
 from .. import exports, forms, permissions, selectors, services
 from ..choices import CapaSource, ComplaintStatus, Severity
 from ..models import Complaint, ComplaintAttachment
-from .common import PAGE_SIZE, apply_error, file_response, querystring_without_page
+from .common import PAGE_SIZE, apply_error, querystring_without_page
 
 #: action name → (form class, call(actor, complaint, cleaned_data)).
 STEP_FORMS = {
@@ -477,7 +478,7 @@ class ComplaintPdfView(View):
         complaint = get_visible_complaint(request.user, pk)
         return file_response(
             exports.complaint_pdf(complaint),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=f"{complaint.number}.pdf",
             as_attachment=False,
         )

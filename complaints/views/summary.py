@@ -11,11 +11,11 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import PDF, XLSX, file_response
 from org.permissions import RoleRequiredMixin
 
 from .. import summary as figures
 from ..summary_exports import followup_pdf, summary_pdf, summary_xlsx
-from .common import file_response
 
 
 class SummaryAccessMixin(RoleRequiredMixin):
@@ -57,13 +57,13 @@ class SummaryFileView(SummaryAccessMixin, View):
         if self.kind == "xlsx":
             return file_response(
                 summary_xlsx(summary),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content_type=XLSX,
                 filename=f"complaint-summary-{period.slug}.xlsx",
                 as_attachment=True,
             )
         return file_response(
             summary_pdf(summary),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=f"complaint-summary-{period.slug}.pdf",
             as_attachment=False,
         )
@@ -97,7 +97,7 @@ class FollowUpPdfView(SummaryAccessMixin, View):
             return HttpResponseBadRequest(str(error))
         return file_response(
             followup_pdf(figures.followup_list(request.user, period), period),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=f"complaint-follow-ups-{period.slug}.pdf",
             as_attachment=False,
         )

@@ -7,24 +7,15 @@ readers of every document (auditors, the general and quality managers) and the e
 that department's branch, 403 for everyone else.
 """
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.views import View
 
+from core.http import PDF, file_response
 from org.models import Department, Post, today
 from org.permissions import RoleRequiredMixin
 
 from .. import exports, permissions, selectors
-
-
-def file_response(content: bytes, *, content_type: str, filename: str, as_attachment: bool) -> HttpResponse:
-    """The bytes as a download. Never cached: a draft changes, and access is per user."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    add_never_cache_headers(response)
-    return response
 
 
 class JdPdfView(View):
@@ -42,7 +33,7 @@ class JdPdfView(View):
         jd = selectors.jd_for_user(request.user, post, version)
         return file_response(
             exports.issued_or_rendered_pdf(jd, request=request),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=f"{jd.document_number}-{jd.version_label}.pdf",
             as_attachment=False,
         )
@@ -69,7 +60,7 @@ class DepartmentBundlePdfView(DepartmentDocumentsMixin, View):
     def get(self, request, pk):
         return file_response(
             exports.department_bundle_pdf(self.department),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=self.filename("pdf"),
             as_attachment=True,
         )

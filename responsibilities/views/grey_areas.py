@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.http import XLSX, file_response
 from org.history import history_entries
 from org.models import Department
 from org.permissions import RoleRequiredMixin
@@ -26,7 +27,6 @@ from .. import matrix_permissions as perms
 from ..choices import GreyAreaKind, GreyAreaStatus
 from ..matrix_forms import GreyAreaCloseForm, GreyAreaForm
 from ..models import GreyArea
-from .documents import file_response
 
 PAGE_SIZE = 50
 
@@ -114,9 +114,7 @@ class GreyAreaExportView(GreyAreaListView):
     def get(self, request, *args, **kwargs):
         filters, _status = self.filters()
         content = matrix_exports.grey_area_register_xlsx(matrix_selectors.grey_area_list(request.user, **filters))
-        return file_response(
-            content, content_type=matrix_exports.XLSX, filename="grey-area-register.xlsx", as_attachment=True
-        )
+        return file_response(content, content_type=XLSX, filename="grey-area-register.xlsx", as_attachment=True)
 
 
 class GreyAreaRecordView(RoleRequiredMixin, FormView):

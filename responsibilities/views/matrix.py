@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.http import PDF, XLSX, file_response
 from org.history import history_entries
 from org.models import Department
 from org.permissions import RoleRequiredMixin
@@ -28,7 +29,6 @@ from .. import matrix_permissions as perms
 from ..choices import CELL_SYMBOL, DocumentStatus, MatrixKind
 from ..matrix_forms import MatrixCreateForm, MatrixDecisionForm, MatrixFilterForm, MatrixRowForm
 from ..models import Matrix, MatrixCell, MatrixColumn, MatrixRow
-from .documents import file_response
 
 CELL_HISTORY_LIMIT = 300
 
@@ -376,7 +376,7 @@ class MatrixXlsxView(MatrixExportMixin, View):
         content = matrix_exports.matrix_xlsx(matrix_selectors.matrix_grid(matrix))
         return file_response(
             content,
-            content_type=matrix_exports.XLSX,
+            content_type=XLSX,
             filename=matrix_exports.matrix_filename(matrix, "xlsx"),
             as_attachment=True,
         )
@@ -390,7 +390,7 @@ class MatrixPdfView(MatrixExportMixin, View):
         content = matrix_exports.matrix_pdf(matrix_selectors.matrix_grid(matrix))
         return file_response(
             content,
-            content_type="application/pdf",
+            content_type=PDF,
             filename=matrix_exports.matrix_filename(matrix, "pdf"),
             as_attachment=True,
         )

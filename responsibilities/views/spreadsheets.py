@@ -17,15 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import XLSX, file_response
 from org.choices import Role
 from org.models import today
 from org.permissions import RoleRequiredMixin, has_role
 
 from .. import exports, imports
 from ..permissions import manages_all_documents
-from .documents import file_response
-
-XLSX = imports.XLSX_CONTENT_TYPE
 
 
 def can_import(user) -> bool:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import PDF, XLSX, file_response
 from org.permissions import RoleRequiredMixin, check
 from org.views import ServiceFormView, add_service_errors
-from responsibilities.views.documents import file_response
 
 from .. import charts, exports, permissions, selectors, services
 from ..choices import MIN_RESPONSES, Channel, Level
@@ -409,7 +409,7 @@ class ReportXlsxView(ReportMixin, View):
         report = selectors.campaign_report(self.campaign)
         return file_response(
             exports.report_xlsx(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX,
             filename=exports.report_filename(self.campaign, "xlsx"),
             as_attachment=True,
         )
@@ -420,7 +420,7 @@ class ReportPdfView(ReportMixin, View):
         report = selectors.campaign_report(self.campaign)
         return file_response(
             exports.report_pdf(report),
-            content_type="application/pdf",
+            content_type=PDF,
             filename=exports.report_filename(self.campaign, "pdf"),
             as_attachment=True,
         )
