@@ -5,6 +5,7 @@ the workflow is checked, never here; nothing is deleted."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from org.permissions import is_administrator
 
 from . import permissions
@@ -33,17 +34,6 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
         return _may_edit_deadlines(request)
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -4,6 +4,8 @@ written and approved in the application, where the workflow is checked, never he
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Acknowledgement, DepartmentCharter, DesignatedApprover, JobDescription
 
 
@@ -13,17 +15,6 @@ class DesignatedApproverAdmin(SimpleHistoryAdmin):
 
     list_display = ["post", "user"]
     raw_id_fields = ["post", "user"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -2,20 +2,10 @@
 application's services, where scoring, freezing and permissions are enforced."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import Answer, Campaign, Invitation, Response, SurveyTemplate
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SurveyTemplate)
