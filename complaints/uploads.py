@@ -1,59 +1,17 @@
-"""Uploaded files of complaints and CAPAs: the allowed types, checked by content.
-
-The file name and the browser's content type are not trusted; the first bytes decide. Office
-files (xlsx, docx) are zip archives, so a zip is accepted only when it holds the part that
-makes it an Office document.
-"""
+"""Uploaded files of complaints and CAPAs: photos, PDFs and Office files, checked by content
+(``core.uploads``), stored under random names."""
 
 import os
 import uuid
-import zipfile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.http import XLSX
+from core.uploads import EXTENSIONS, sniff_content_type
 
 #: Largest accepted upload, in bytes.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-#: content type → file extension used when storing and serving the file.
-EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "application/pdf": ".pdf",
-    XLSX: ".xlsx",
-    DOCX: ".docx",
-}
-
-
-def sniff_content_type(uploaded) -> str | None:
-    """The content type of ``uploaded`` from its bytes, or ``None`` if it is not allowed."""
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            uploaded.seek(0)
-        if "xl/workbook.xml" in names:
-            return XLSX
-        if "word/document.xml" in names:
-            return DOCX
-    return None
 
 
 def validate_upload(uploaded) -> str:
