@@ -295,9 +295,11 @@ def test_register_shows_open_and_in_progress_by_default(client, org_tree, qm_use
 
 
 def test_history_page_shows_the_closing_time_in_local_time_to_the_minute(client, org_tree, qm_user, english_pages):
-    grey = matrix_services.grey_area_record(actor=qm_user, kind="other", description="d", owner=qm_user)
     # 08:30:45.5 in the company's time zone: in UTC it is 00:30, and it has seconds to drop.
+    # Recorded an hour before, whatever the hour the test runs at.
     local = timezone.localtime().replace(hour=8, minute=30, second=45, microsecond=500000)
+    with time_machine.travel(local - datetime.timedelta(hours=1), tick=False):
+        grey = matrix_services.grey_area_record(actor=qm_user, kind="other", description="d", owner=qm_user)
     with time_machine.travel(local, tick=False):
         matrix_services.grey_area_resolve(actor=qm_user, grey_area=grey, resolution="Charter revised")
         client.force_login(qm_user)
