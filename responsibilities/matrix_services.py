@@ -9,7 +9,7 @@ with a known grey area, which is then recorded and followed up as a ``GreyArea``
 
 Grey areas move open → in progress → resolved (with a resolution note), or void (with a
 reason) from either open state. Every service checks the actor's right and the state on the
-server and raises ``WorkflowError`` (a ValidationError) or ``PermissionDenied``.
+server and raises ``DomainError`` (a ValidationError) or ``PermissionDenied``.
 """
 
 import datetime
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from org.models import Department, Post, today
 from org.services import save_with_history
 
@@ -34,7 +35,7 @@ from .choices import (
     MatrixRowKind,
 )
 from .models import GreyArea, IsoClause, Matrix, MatrixCell, MatrixColumn, MatrixRow
-from .services import WorkflowError, _move
+from .services import _move
 
 IN_PREPARATION = (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW, DocumentStatus.APPROVED)
 COMPANY_MATRIX_NUMBER = "QR-RM-01"
@@ -48,7 +49,7 @@ def _require(allowed: bool):
 def _locked_draft(matrix) -> Matrix:
     current = Matrix.objects.select_for_update().get(pk=matrix.pk)
     if current.status != DocumentStatus.DRAFT:
-        raise WorkflowError(
+        raise DomainError(
             _("Only a draft can be edited; this version is %(state)s. Start a new version to change it.")
             % {"state": current.get_status_display()}
         )
@@ -153,7 +154,7 @@ def matrix_set_cell(*, actor, matrix: Matrix, row: MatrixRow, column: MatrixColu
     ``row`` meets ``column`` of a draft matrix, with history. Setting the value a cell already
     has writes nothing (an import run twice changes nothing).
 
-    Raises ``PermissionDenied`` unless ``actor`` is HR or an administrator, ``WorkflowError``
+    Raises ``PermissionDenied`` unless ``actor`` is HR or an administrator, ``DomainError``
     unless the matrix is a draft, and ``ValidationError`` for a value outside the scheme or a
     row / column of another matrix.
     """
@@ -223,7 +224,7 @@ def matrix_new_version(*, actor, matrix: Matrix) -> Matrix:
     versions = Matrix.objects.select_for_update().filter(document_number=matrix.document_number).order_by("-version")
     latest = versions.first()
     if latest.status in IN_PREPARATION:
-        raise WorkflowError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
+        raise DomainError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
     draft = Matrix(
         title=latest.title,
         kind=latest.kind,
@@ -273,7 +274,7 @@ def matrix_submit(*, actor, matrix: Matrix) -> Matrix:
     _require(perms.can_edit_matrix(actor))
     current = Matrix.objects.select_for_update().get(pk=matrix.pk)
     if not current.rows.exists() or not current.columns.exists():
-        raise WorkflowError(_("A matrix needs at least one row and one column."))
+        raise DomainError(_("A matrix needs at least one row and one column."))
     _move(current, DocumentStatus.IN_REVIEW)
     current.review_comment = ""
     return save_with_history(current, actor=actor, reason=_("Submitted for approval"))
@@ -284,7 +285,7 @@ def matrix_reject(*, actor, matrix: Matrix, comment: str) -> Matrix:
     """Send a version in review back to draft with the approver's comment."""
     current = Matrix.objects.select_for_update().get(pk=matrix.pk)
     if current.status != DocumentStatus.IN_REVIEW:
-        raise WorkflowError(_("Only a version in review can be returned."))
+        raise DomainError(_("Only a version in review can be returned."))
     _require(perms.can_approve_matrix(actor, current))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what has to change.")})
@@ -301,7 +302,7 @@ def matrix_approve(*, actor, matrix: Matrix, effective_date: datetime.date | Non
     takes effect on ``effective_date`` (today if empty) and supersedes the version in force."""
     current = Matrix.objects.select_for_update().get(pk=matrix.pk)
     if current.status != DocumentStatus.IN_REVIEW:
-        raise WorkflowError(_("Only a version in review can be approved."))
+        raise DomainError(_("Only a version in review can be approved."))
     _require(perms.can_approve_matrix(actor, current))
     effective_date = effective_date or today()
     if effective_date < today():
@@ -385,7 +386,7 @@ def grey_area_update(*, actor, grey_area: GreyArea, departments=None, **fields) 
     current = GreyArea.objects.select_for_update().get(pk=grey_area.pk)
     _require(perms.can_update_grey_area(actor, current))
     if not current.is_open:
-        raise WorkflowError(_("A %(state)s grey area cannot change.") % {"state": current.get_status_display()})
+        raise DomainError(_("A %(state)s grey area cannot change.") % {"state": current.get_status_display()})
     for name, value in fields.items():
         if name not in GREY_AREA_FIELDS:
             raise ValueError(name)
@@ -401,7 +402,7 @@ def grey_area_update(*, actor, grey_area: GreyArea, departments=None, **fields) 
 
 def _grey_move(grey_area, to_status):
     if to_status not in GREY_AREA_TRANSITIONS[grey_area.status]:
-        raise WorkflowError(
+        raise DomainError(
             _("A %(state)s grey area cannot become %(target)s.")
             % {"state": grey_area.get_status_display(), "target": GreyAreaStatus(to_status).label}
         )

@@ -3,7 +3,7 @@
 draft → in review → approved → effective (on its effective date) → superseded; a rejected
 review goes back to draft with the reviewer's comment; the versions of a closed post become
 obsolete. Each move checks the state (``choices.TRANSITIONS``) and the actor's right on the
-server and raises ``WorkflowError`` (a ValidationError) with a translated message.
+server and raises ``DomainError`` (a ValidationError) with a translated message.
 """
 
 import datetime
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.happened import happened_at as happened_at_checked
 from org.models import Assignment, Post, today
 from org.services import save_with_history
@@ -58,10 +59,6 @@ KPI_FIELDS = ("name", "formula", "target", "frequency", "weight", "data_source")
 TRAINING_FIELDS = ("name", "before_taking_up", "validity_months")
 
 
-class WorkflowError(ValidationError):
-    """A move the document's state or the actor's role does not allow."""
-
-
 class EditConflict(ValidationError):
     """Someone else saved the draft since this form was loaded."""
 
@@ -78,7 +75,7 @@ def _conflict_message(current):
 
 def _move(document, to_status):
     if to_status not in TRANSITIONS[document.status]:
-        raise WorkflowError(
+        raise DomainError(
             _("A %(state)s version cannot become %(target)s.")
             % {"state": document.get_status_display(), "target": DocumentStatus(to_status).label}
         )
@@ -122,11 +119,11 @@ def jd_new_draft(*, actor, post: Post) -> JobDescription:
     if not permissions.can_edit_jd(actor, post):
         raise PermissionDenied
     if not post.is_current:
-        raise WorkflowError(_("The post is closed."))
+        raise DomainError(_("The post is closed."))
     versions = JobDescription.objects.select_for_update().filter(post=post).order_by("-version")
     latest = versions.first()
     if latest and latest.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW, DocumentStatus.APPROVED):
-        raise WorkflowError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
+        raise DomainError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
     draft = JobDescription(
         post=post,
         version=(latest.version + 1) if latest else 1,
@@ -223,7 +220,7 @@ def jd_update(*, actor, jd: JobDescription, revision: int, fields=None, duties=N
         raise PermissionDenied
     current = JobDescription.objects.select_for_update().get(pk=jd.pk)
     if current.status != DocumentStatus.DRAFT:
-        raise WorkflowError(
+        raise DomainError(
             _("Only a draft can be edited; this version is %(state)s.") % {"state": current.get_status_display()}
         )
     if current.edit_revision != revision:
@@ -246,7 +243,7 @@ def jd_submit(*, actor, jd: JobDescription) -> JobDescription:
         raise PermissionDenied
     jd = JobDescription.objects.select_for_update().get(pk=jd.pk)
     if not jd.duties.exists():
-        raise WorkflowError(_("Add at least one duty before submitting."))
+        raise DomainError(_("Add at least one duty before submitting."))
     validate_kpi_weights([k.weight for k in jd.kpis.all()])
     _move(jd, DocumentStatus.IN_REVIEW)
     jd.review_comment = ""
@@ -278,7 +275,7 @@ def jd_approve(*, actor, jd: JobDescription, effective_date: datetime.date | Non
         .get(pk=jd.pk)
     )
     if jd.status != DocumentStatus.IN_REVIEW:
-        raise WorkflowError(_("Only a version in review can be approved."))
+        raise DomainError(_("Only a version in review can be approved."))
     if not permissions.can_approve_jd(actor, jd):
         raise PermissionDenied
     effective_date = effective_date or today()
@@ -360,7 +357,7 @@ def _signed_at(jd: JobDescription, happened_at) -> datetime.datetime:
         happened_at,
         after=(max(moments, default=None), f"{jd.document_number} {jd.version_label}"),
         field="signed_at",
-        error=WorkflowError,
+        error=DomainError,
         future_message=_("When it was signed cannot lie in the future."),
         before_message=_("%(step)s took effect on %(when)s: it cannot have been signed before."),
     )
@@ -381,7 +378,7 @@ def jd_acknowledge(
     the future nor before the version took effect). ``at`` sets the moment of an online
     acknowledgement without checks, for commands that replay past events."""
     if jd.status != DocumentStatus.EFFECTIVE:
-        raise WorkflowError(_("Only the effective version can be acknowledged."))
+        raise DomainError(_("Only the effective version can be acknowledged."))
     holds_post = Assignment.objects.current().filter(employee=employee, post_id=jd.post_id).exists()
     if method == AcknowledgementMethod.ONLINE:
         # Only the holder of the post acknowledges online, for themselves.
@@ -390,7 +387,7 @@ def jd_acknowledge(
     elif not permissions.manages_all_documents(actor):
         raise PermissionDenied
     elif not holds_post:
-        raise WorkflowError(
+        raise DomainError(
             _("%(name)s does not hold the post %(post)s.") % {"name": employee.name, "post": jd.post.title}
         )
     if Acknowledgement.objects.filter(job_description=jd, employee=employee).exists():
@@ -464,10 +461,10 @@ def charter_new_draft(*, actor, department) -> DepartmentCharter:
     if not permissions.can_edit_charter(actor, department):
         raise PermissionDenied
     if not department.is_current:
-        raise WorkflowError(_("The department is closed."))
+        raise DomainError(_("The department is closed."))
     latest = DepartmentCharter.objects.select_for_update().filter(department=department).order_by("-version").first()
     if latest and latest.status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW, DocumentStatus.APPROVED):
-        raise WorkflowError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
+        raise DomainError(_("Version %(v)s is still in preparation.") % {"v": latest.version_label})
     draft = DepartmentCharter(
         department=department,
         version=(latest.version + 1) if latest else 1,
@@ -504,7 +501,7 @@ def charter_update(*, actor, charter: DepartmentCharter, revision: int, fields, 
         raise PermissionDenied
     current = DepartmentCharter.objects.select_for_update().get(pk=charter.pk)
     if current.status != DocumentStatus.DRAFT:
-        raise WorkflowError(_("Only a draft can be edited."))
+        raise DomainError(_("Only a draft can be edited."))
     if current.edit_revision != revision:
         raise EditConflict(_conflict_message(current))
     validate_key_responsibilities(len(responsibilities))
@@ -542,7 +539,7 @@ def charter_decide(*, actor, charter: DepartmentCharter, approve: bool, comment=
     """Approve (effective at once) or return to draft with a comment."""
     charter = DepartmentCharter.objects.select_for_update(of=("self",)).select_related("department").get(pk=charter.pk)
     if charter.status != DocumentStatus.IN_REVIEW:
-        raise WorkflowError(_("Only a version in review can be decided."))
+        raise DomainError(_("Only a version in review can be decided."))
     if actor.pk not in permissions.charter_approver_candidates(charter.department, exclude=charter_authors(charter)):
         raise PermissionDenied
     now = timezone.now()

@@ -3,7 +3,7 @@ answers customers give online or staff enter from paper, reminders, and CAPAs op
 dissatisfaction.
 
 Each service checks the actor's right and the state on the server and raises
-``SurveyError`` (a ValidationError) with a translated message; a refused call changes nothing.
+``DomainError`` (a ValidationError) with a translated message; a refused call changes nothing.
 """
 
 import datetime
@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from org.services import save_with_history
 
 from . import permissions
@@ -43,10 +44,6 @@ from .models import (
 )
 
 
-class SurveyError(ValidationError):
-    """A move the survey's state or the actor's role does not allow."""
-
-
 def new_token() -> str:
     """An unguessable link token: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
@@ -61,24 +58,24 @@ def validate_items(items):
     At least one item, positive points and weights, and points adding up to exactly 100.
     """
     if not items:
-        raise SurveyError(_("A template needs at least one item."))
+        raise DomainError(_("A template needs at least one item."))
     total = Decimal(0)
     for number, item in enumerate(items, start=1):
         points = Decimal(item["points"])
         if points <= 0:
-            raise SurveyError(_("Item %(number)s: the points must be more than 0.") % {"number": number})
+            raise DomainError(_("Item %(number)s: the points must be more than 0.") % {"number": number})
         if not item["text"].strip():
-            raise SurveyError(_("Item %(number)s: the Chinese text is missing.") % {"number": number})
+            raise DomainError(_("Item %(number)s: the Chinese text is missing.") % {"number": number})
         for sub in item.get("sub_items", ()):
             if Decimal(sub.get("weight", 1)) <= 0:
-                raise SurveyError(
+                raise DomainError(
                     _("Item %(number)s: the weight of a sub-item must be more than 0.") % {"number": number}
                 )
             if not sub["text"].strip():
-                raise SurveyError(_("Item %(number)s: a sub-item has no Chinese text.") % {"number": number})
+                raise DomainError(_("Item %(number)s: a sub-item has no Chinese text.") % {"number": number})
         total += points
     if total != TOTAL_POINTS:
-        raise SurveyError(
+        raise DomainError(
             _("The points of the items add up to %(total)s; they must add up to exactly %(required)s.")
             % {"total": f"{total.normalize():f}", "required": f"{TOTAL_POINTS:f}"}
         )
@@ -118,7 +115,7 @@ def template_create(*, actor, code, fields, items) -> SurveyTemplate:
     if not permissions.can_manage_templates(actor):
         raise PermissionDenied
     if SurveyTemplate.objects.filter(code=code).exists():
-        raise SurveyError(_("A template with the code %(code)s exists already.") % {"code": code})
+        raise DomainError(_("A template with the code %(code)s exists already.") % {"code": code})
     validate_items(items)
     template = SurveyTemplate(code=code, version=1, **{k: v for k, v in fields.items() if k in TEMPLATE_FIELDS})
     save_with_history(template, actor=actor, reason="created")
@@ -135,7 +132,7 @@ def template_revise(*, actor, template, fields, items, change_note="") -> Survey
         raise PermissionDenied
     template = SurveyTemplate.objects.select_for_update().get(pk=template.pk)
     if hasattr(template, "next_version"):
-        raise SurveyError(_("Only the latest version of a template can be changed."))
+        raise DomainError(_("Only the latest version of a template can be changed."))
     validate_items(items)
     fields = {k: v for k, v in fields.items() if k in TEMPLATE_FIELDS}
     if template.campaigns.exists():
@@ -190,17 +187,17 @@ def _check_deadline(deadline, *, period_start):
     """A campaign that takes answers needs a deadline that is today or later and not before
     the start of the period surveyed. Refusals name the field, so forms show them there."""
     if deadline is None:
-        raise SurveyError({"deadline": _("Give the reply deadline.")})
+        raise DomainError({"deadline": _("Give the reply deadline.")})
     today = timezone.localdate()
     if deadline < today:
-        raise SurveyError(
+        raise DomainError(
             {
                 "deadline": _("The reply deadline %(deadline)s has passed; choose today (%(today)s) or a later day.")
                 % {"deadline": deadline.isoformat(), "today": today.isoformat()}
             }
         )
     if period_start and deadline < period_start:
-        raise SurveyError({"deadline": _("The reply deadline cannot lie before the start of the period.")})
+        raise DomainError({"deadline": _("The reply deadline cannot lie before the start of the period.")})
 
 
 @transaction.atomic
@@ -214,13 +211,13 @@ def campaign_create(
         raise PermissionDenied
     _check_deadline(deadline, period_start=period_start)
     if hasattr(template, "next_version"):
-        raise SurveyError(_("This template has a newer version; use the latest one."))
+        raise DomainError(_("This template has a newer version; use the latest one."))
     customers = list(customers)
     if not customers:
-        raise SurveyError(_("Choose at least one customer."))
+        raise DomainError(_("Choose at least one customer."))
     inactive = [c for c in customers if not c.active]
     if inactive:
-        raise SurveyError(_("%(customer)s is no longer an active customer.") % {"customer": inactive[0]})
+        raise DomainError(_("%(customer)s is no longer an active customer.") % {"customer": inactive[0]})
     campaign = Campaign(
         title=title,
         period_start=period_start,
@@ -249,7 +246,7 @@ def campaign_create(
 
 def _check_transition(campaign, target):
     if target not in TRANSITIONS[CampaignStatus(campaign.status)]:
-        raise SurveyError(
+        raise DomainError(
             _("A campaign that is %(status)s cannot become %(target)s.")
             % {"status": campaign.get_status_display(), "target": CampaignStatus(target).label}
         )
@@ -276,7 +273,7 @@ def campaign_reopen(*, actor, campaign, reason, deadline=None) -> Campaign:
         raise PermissionDenied
     _check_transition(campaign, CampaignStatus.RUNNING)
     if not reason.strip():
-        raise SurveyError({"reason": _("Say why the campaign is reopened.")})
+        raise DomainError({"reason": _("Say why the campaign is reopened.")})
     deadline = deadline or campaign.deadline
     _check_deadline(deadline, period_start=campaign.period_start)
     campaign.status = CampaignStatus.RUNNING
@@ -299,9 +296,9 @@ def _validate_answers(template, answers):
             questions.add((item.pk, None))
     cleaned = {key: Level(level) for key, level in answers.items() if level}
     if not cleaned:
-        raise SurveyError(_("Please answer at least one question."))
+        raise DomainError(_("Please answer at least one question."))
     if set(cleaned) - questions:
-        raise SurveyError(_("The answers do not belong to this survey form."))
+        raise DomainError(_("The answers do not belong to this survey form."))
     return cleaned
 
 
@@ -323,7 +320,7 @@ def _save_response(*, actor, invitation, channel, answers, comment, respondent, 
             save_with_history(response, actor=actor, reason=f"received ({channel})")
     except (IntegrityError, ValidationError) as error:
         if Response.objects.filter(campaign=campaign, customer=invitation.customer).exists():
-            raise SurveyError(_("This customer has already answered this survey.")) from error
+            raise DomainError(_("This customer has already answered this survey.")) from error
         raise
     Answer.objects.bulk_create(
         [
@@ -342,7 +339,7 @@ def response_submit_online(*, invitation, answers, comment="", respondent="") ->
         Invitation.objects.select_for_update().select_related("campaign__template", "customer").get(pk=invitation.pk)
     )
     if not invitation.campaign.accepts_answers():
-        raise SurveyError(_("This survey is closed."))
+        raise DomainError(_("This survey is closed."))
     return _save_response(
         actor=None,
         invitation=invitation,
@@ -366,9 +363,9 @@ def response_record(*, actor, invitation, channel, answers, received_on, comment
     if not permissions.can_manage_campaign(actor, invitation.campaign):
         raise PermissionDenied
     if not invitation.campaign.is_running:
-        raise SurveyError(_("The campaign is closed; reopen it to enter more responses."))
+        raise DomainError(_("The campaign is closed; reopen it to enter more responses."))
     if channel == Channel.ONLINE or channel not in Channel.values:
-        raise SurveyError(_("Choose how the answer was received."))
+        raise DomainError(_("Choose how the answer was received."))
     return _save_response(
         actor=actor,
         invitation=invitation,
@@ -429,7 +426,7 @@ def campaign_send_reminders(*, actor, campaign, base_url, day=None, min_days=1):
     if actor is not None and not permissions.can_manage_campaign(actor, campaign):
         raise PermissionDenied
     if not campaign.accepts_answers(day):
-        raise SurveyError(_("The campaign takes no more answers; there is nobody to remind."))
+        raise DomainError(_("The campaign takes no more answers; there is nobody to remind."))
     day = day or timezone.localdate()
     missing = list(campaign.invitations.filter(response__isnull=True).select_related("customer", "campaign"))
     to_send, without, already = [], 0, 0
@@ -475,7 +472,7 @@ def capa_from_answer(*, actor, answer):
     if not permissions.can_manage_campaign(actor, campaign):
         raise PermissionDenied
     if answer.level not in DISSATISFIED_LEVELS:
-        raise SurveyError(_("Only a dissatisfied answer opens a corrective action from here."))
+        raise DomainError(_("Only a dissatisfied answer opens a corrective action from here."))
     with translation.override(settings.LANGUAGE_CODE):
         question = answer.item.text + (f" / {answer.sub_item.text}" if answer.sub_item_id else "")
         title = _("Customer dissatisfied: %(customer)s – %(question)s") % {
@@ -502,9 +499,9 @@ def capa_from_item(*, actor, campaign, item, item_rate):
     if not permissions.can_manage_campaign(actor, campaign):
         raise PermissionDenied
     if item.template_id != campaign.template_id:
-        raise SurveyError(_("The item does not belong to this campaign's survey form."))
+        raise DomainError(_("The item does not belong to this campaign's survey form."))
     if item_rate is None or item_rate >= campaign.target_rate:
-        raise SurveyError(_("Only an item below the target rate opens a corrective action from here."))
+        raise DomainError(_("Only an item below the target rate opens a corrective action from here."))
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Satisfaction below target: %(item)s (%(campaign)s)") % {
             "item": item.text,

@@ -6,20 +6,21 @@ planned → held (all results recorded) or cancelled. A passed attendance issues
 qualification at once, with its validity end date, so nobody types it in twice.
 
 Each service checks the actor's role and the state on the server and raises
-``TrainingError`` (a ValidationError) with a translated message; nothing changes then.
+``DomainError`` (a ValidationError) with a translated message; nothing changes then.
 """
 
 import datetime
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.happened import happened_at as happened_at_checked
 from org.models import Assignment, Department, Employee, Post, today
 from org.permissions import can_manage_organisation
@@ -52,10 +53,6 @@ from .models import (
 from .uploads import EXTENSIONS, validate_evidence
 
 
-class TrainingError(ValidationError):
-    """A training action that the state of the record or the rules do not allow."""
-
-
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
@@ -69,13 +66,13 @@ def _start_of(day) -> datetime.datetime:
 def _happened(happened_at, *, earliest, step) -> datetime.datetime:
     """When an event step really happened (see ``core.happened``): never in the future, never
     before ``earliest``, the moment of the step it follows (named ``step``)."""
-    return happened_at_checked(happened_at, after=(earliest, step), error=TrainingError)
+    return happened_at_checked(happened_at, after=(earliest, step), error=DomainError)
 
 
 def _move(record, transitions, new_status):
     if new_status not in transitions[record.status]:
         labels = dict(type(record)._meta.get_field("status").choices)
-        raise TrainingError(
+        raise DomainError(
             _("Status “%(status)s” cannot move to “%(new)s”.")
             % {"status": record.get_status_display(), "new": labels[new_status]}
         )
@@ -118,9 +115,9 @@ def course_retire(*, actor, course: Course, reason: str) -> Course:
     """Take a course out of use; its records and qualifications stay."""
     _require(permissions.manages_training(actor))
     if not reason.strip():
-        raise TrainingError({"reason": _("Give a reason for retiring the course.")})
+        raise DomainError({"reason": _("Give a reason for retiring the course.")})
     if not course.is_active:
-        raise TrainingError(_("This course is already retired."))
+        raise DomainError(_("This course is already retired."))
     course.is_active = False
     course.retire_reason = reason
     return save_with_history(course, actor=actor, reason=reason)
@@ -184,9 +181,9 @@ def need_close(*, actor, need: TrainingNeed, reason: str) -> TrainingNeed:
     """Close a need without planning it (HR), e.g. met otherwise or no longer needed."""
     _require(permissions.manages_training(actor))
     if need.status == NeedStatus.CLOSED:
-        raise TrainingError(_("This need is already closed."))
+        raise DomainError(_("This need is already closed."))
     if not reason.strip():
-        raise TrainingError({"reason": _("Give a reason for closing the need.")})
+        raise DomainError({"reason": _("Give a reason for closing the need.")})
     need.status = NeedStatus.CLOSED
     need.close_reason = reason
     return save_with_history(need, actor=actor, reason=reason)
@@ -200,7 +197,7 @@ def plan_create(*, actor, year: int, title="") -> TrainingPlan:
     """Start the first revision of a year's plan (HR)."""
     _require(permissions.manages_training(actor))
     if TrainingPlan.objects.filter(year=year).exists():
-        raise TrainingError({"year": _("There is already a plan for %(year)d; revise it instead.") % {"year": year}})
+        raise DomainError({"year": _("There is already a plan for %(year)d; revise it instead.") % {"year": year}})
     plan = TrainingPlan(year=year, revision=1, title=title or _("Annual training plan %(year)d") % {"year": year})
     plan.prepared_by = actor
     return save_with_history(plan, actor=actor)
@@ -208,7 +205,7 @@ def plan_create(*, actor, year: int, title="") -> TrainingPlan:
 
 def _check_editable(plan):
     if not plan.is_editable:
-        raise TrainingError(_("Only a draft plan can be changed; revise the approved plan instead."))
+        raise DomainError(_("Only a draft plan can be changed; revise the approved plan instead."))
 
 
 ITEM_FIELDS = ("course", "content", "planned_month", "method", "trainer", "hours", "assessment_method", "budget")
@@ -223,9 +220,9 @@ def plan_item_save(
     _require(permissions.manages_training(actor))
     _check_editable(plan)
     if item is not None and item.plan_id != plan.pk:
-        raise TrainingError(_("This item belongs to another plan."))
+        raise DomainError(_("This item belongs to another plan."))
     if not (departments or posts or employees):
-        raise TrainingError(_("Name the audience: departments, posts or employees."))
+        raise DomainError(_("Name the audience: departments, posts or employees."))
     item = item or PlanItem(plan=plan)
     for name, value in fields.items():
         setattr(item, name, value)
@@ -244,7 +241,7 @@ def plan_item_remove(*, actor, item: PlanItem) -> None:
     _require(permissions.manages_training(actor))
     _check_editable(item.plan)
     if item.events.exists():
-        raise TrainingError(_("Training events refer to this line; it cannot be removed."))
+        raise DomainError(_("Training events refer to this line; it cannot be removed."))
     for need in item.needs.all():
         need.plan_item = None
         need.status = NeedStatus.OPEN
@@ -306,7 +303,7 @@ def plan_draft_from_needs(*, actor, plan: TrainingPlan, needs=None) -> int:
 def plan_submit(*, actor, plan: TrainingPlan) -> TrainingPlan:
     _require(permissions.manages_training(actor))
     if not plan.items.exists():
-        raise TrainingError(_("A plan without lines cannot be submitted."))
+        raise DomainError(_("A plan without lines cannot be submitted."))
     _move(plan, PLAN_TRANSITIONS, PlanStatus.SUBMITTED)
     plan.submitted_at = timezone.now()
     return save_with_history(plan, actor=actor, reason=_("Submitted for approval"))
@@ -317,7 +314,7 @@ def plan_return(*, actor, plan: TrainingPlan, comment: str) -> TrainingPlan:
     """The general manager sends the plan back to HR with a comment."""
     _require(permissions.approves_plans(actor))
     if not comment.strip():
-        raise TrainingError({"comment": _("Say what has to change.")})
+        raise DomainError({"comment": _("Say what has to change.")})
     _move(plan, PLAN_TRANSITIONS, PlanStatus.DRAFT)
     plan.review_comment = comment
     return save_with_history(plan, actor=actor, reason=_("Returned for changes"))
@@ -345,7 +342,7 @@ def plan_publish(*, actor, plan: TrainingPlan, departments, received_by=None) ->
     _require(permissions.manages_training(actor))
     departments = list(departments)
     if not departments:
-        raise TrainingError({"departments": _("Record at least one department that receives the plan.")})
+        raise DomainError({"departments": _("Record at least one department that receives the plan.")})
     _move(plan, PLAN_TRANSITIONS, PlanStatus.PUBLISHED)
     plan.published_at = timezone.now()
     save_with_history(plan, actor=actor, reason=_("Published"))
@@ -369,11 +366,11 @@ def plan_revise(*, actor, plan: TrainingPlan, change_description: str) -> Traini
     """A change after approval: a new draft revision copying every line (HR)."""
     _require(permissions.manages_training(actor))
     if plan.status not in PLAN_IN_FORCE:
-        raise TrainingError(_("Only an approved or published plan is revised."))
+        raise DomainError(_("Only an approved or published plan is revised."))
     if not change_description.strip():
-        raise TrainingError({"change_description": _("Describe the change.")})
+        raise DomainError({"change_description": _("Describe the change.")})
     if TrainingPlan.objects.filter(year=plan.year, status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).exists():
-        raise TrainingError(_("This year's plan already has a revision in preparation."))
+        raise DomainError(_("This year's plan already has a revision in preparation."))
     latest = TrainingPlan.objects.filter(year=plan.year).aggregate(m=Max("revision"))["m"]
     new = TrainingPlan(
         year=plan.year,
@@ -412,7 +409,7 @@ EVENT_FIELDS = (
 
 def _check_plan_item(event):
     if event.plan_item_id and event.plan_item.plan.status not in PLAN_IN_FORCE:
-        raise TrainingError({"plan_item": _("Link the event to a line of the plan in force.")})
+        raise DomainError({"plan_item": _("Link the event to a line of the plan in force.")})
 
 
 @transaction.atomic
@@ -431,7 +428,7 @@ def event_create(*, actor, attendees=(), **fields) -> TrainingEvent:
 def event_update(*, actor, event: TrainingEvent, **fields) -> TrainingEvent:
     _require(permissions.manages_training(actor))
     if event.status != EventStatus.PLANNED:
-        raise TrainingError(_("Only a planned event can be changed."))
+        raise DomainError(_("Only a planned event can be changed."))
     for name, value in fields.items():
         setattr(event, name, value)
     _check_plan_item(event)
@@ -443,14 +440,14 @@ def event_invite(*, actor, event: TrainingEvent, employees) -> int:
     """Invite employees (HR); those already invited are skipped. Returns how many were added."""
     _require(permissions.manages_training(actor))
     if event.status != EventStatus.PLANNED:
-        raise TrainingError(_("Only a planned event takes new attendees."))
+        raise DomainError(_("Only a planned event takes new attendees."))
     invited = set(event.attendances.values_list("employee_id", flat=True))
     added = 0
     for employee in employees:
         if employee.pk in invited:
             continue
         if not employee.is_employed_on(event.date):
-            raise TrainingError(
+            raise DomainError(
                 _("%(name)s is not employed on %(day)s.") % {"name": employee.name, "day": event.date.isoformat()}
             )
         save_with_history(Attendance(event=event, employee=employee), actor=actor)
@@ -464,7 +461,7 @@ def event_cancel(*, actor, event: TrainingEvent, reason: str, happened_at=None) 
     """Cancel a planned event (HR); ``happened_at``: when it was called off, not before it was scheduled."""
     _require(permissions.manages_training(actor))
     if not reason.strip():
-        raise TrainingError({"reason": _("Give a reason for cancelling.")})
+        raise DomainError({"reason": _("Give a reason for cancelling.")})
     happened_at = _happened(happened_at, earliest=event.created_at, step=_("the event was scheduled"))
     _move(event, EVENT_TRANSITIONS, EventStatus.CANCELLED)
     event.cancel_reason = reason
@@ -477,7 +474,7 @@ def event_attach_evidence(*, actor, event: TrainingEvent, uploaded) -> TrainingE
     """Attach the evidence (signed sheet, test papers, certificate): PDF / PNG / JPEG by content."""
     _require(permissions.manages_training(actor))
     if event.status == EventStatus.CANCELLED:
-        raise TrainingError(_("A cancelled event takes no evidence."))
+        raise DomainError(_("A cancelled event takes no evidence."))
     content_type = validate_evidence(uploaded)
     uploaded.seek(0)
     event.evidence.save(f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}", ContentFile(uploaded.read()), save=False)
@@ -505,15 +502,15 @@ def attendance_record_result(*, actor, attendance: Attendance, result: str, scor
     _require(permissions.manages_training(actor))
     event = attendance.event
     if event.status != EventStatus.PLANNED:
-        raise TrainingError(_("The results of a held or cancelled event are final."))
+        raise DomainError(_("The results of a held or cancelled event are final."))
     if event.date > today():
-        raise TrainingError(_("Results can be recorded from the day of the event."))
+        raise DomainError(_("Results can be recorded from the day of the event."))
     happened_at = _happened(happened_at, earliest=_start_of(event.date), step=_("the day of the event"))
     if result in ATTENDED and event.pass_score is not None:
         if score is None:
-            raise TrainingError(_("Enter the score of %(name)s.") % {"name": attendance.employee.name})
+            raise DomainError(_("Enter the score of %(name)s.") % {"name": attendance.employee.name})
         if (score >= event.pass_score) != (result == AttendanceResult.PASSED):
-            raise TrainingError(
+            raise DomainError(
                 _("%(name)s: a score of %(score)s against a pass mark of %(mark)s does not match “%(result)s”.")
                 % {
                     "name": attendance.employee.name,
@@ -555,13 +552,13 @@ def event_complete(*, actor, event: TrainingEvent, happened_at=None) -> Training
     was held, not before its day nor before the last result."""
     _require(permissions.manages_training(actor))
     if event.date > today():
-        raise TrainingError(_("An event is held on its date, not before."))
+        raise DomainError(_("An event is held on its date, not before."))
     attendances = list(event.attendances.select_related("employee"))
     pending = [a.employee.name for a in attendances if a.result == AttendanceResult.PENDING]
     if pending:
-        raise TrainingError(_("Record the results of: %(names)s.") % {"names": "、".join(pending)})
+        raise DomainError(_("Record the results of: %(names)s.") % {"names": "、".join(pending)})
     if not attendances:
-        raise TrainingError(_("An event without attendees cannot be held."))
+        raise DomainError(_("An event without attendees cannot be held."))
     results = [a.result_at for a in attendances if a.result_at]
     if results and max(results) > _start_of(event.date):
         earliest, step = max(results), _("the last result")
@@ -578,9 +575,9 @@ def attendance_confirm(*, actor, attendance: Attendance) -> Attendance:
     """The invited employee confirms the invitation, themselves."""
     _require(getattr(actor, "employee", None) is not None and actor.employee.pk == attendance.employee_id)
     if attendance.event.status != EventStatus.PLANNED:
-        raise TrainingError(_("This event is no longer open for confirmation."))
+        raise DomainError(_("This event is no longer open for confirmation."))
     if attendance.confirmed_at:
-        raise TrainingError(_("You have already confirmed."))
+        raise DomainError(_("You have already confirmed."))
     attendance.confirmed_at = timezone.now()
     return save_with_history(attendance, actor=actor, reason=_("Invitation confirmed"))
 
@@ -590,9 +587,9 @@ def attendance_feedback(*, actor, attendance: Attendance, rating: int, text="") 
     """Feedback on an event, only by someone who attended it, once."""
     _require(getattr(actor, "employee", None) is not None and actor.employee.pk == attendance.employee_id)
     if attendance.result not in ATTENDED:
-        raise TrainingError(_("Only people who attended can give feedback."))
+        raise DomainError(_("Only people who attended can give feedback."))
     if attendance.feedback_at:
-        raise TrainingError(_("You have already given feedback on this event."))
+        raise DomainError(_("You have already given feedback on this event."))
     attendance.feedback_rating = rating
     attendance.feedback = text
     attendance.feedback_at = timezone.now()
@@ -604,9 +601,9 @@ def qualification_void(*, actor, qualification: Qualification, reason: str) -> Q
     """Withdraw a qualification (HR), e.g. a licence revoked by the authority."""
     _require(permissions.manages_training(actor))
     if not reason.strip():
-        raise TrainingError({"reason": _("Give a reason for voiding.")})
+        raise DomainError({"reason": _("Give a reason for voiding.")})
     if qualification.voided:
-        raise TrainingError(_("This qualification is already void."))
+        raise DomainError(_("This qualification is already void."))
     qualification.voided = True
     qualification.void_reason = reason
     return save_with_history(qualification, actor=actor, reason=reason)
@@ -642,7 +639,7 @@ def check_assignment(assignment: Assignment, *, actor, exception_reason=""):
         if missing:
             names = "、".join(c.name for c in missing)
             if not exception_reason.strip():
-                raise TrainingError(
+                raise DomainError(
                     _(
                         "%(name)s holds no valid %(courses)s, which the special post %(post)s requires. "
                         "HR can record an exception with a reason."
@@ -650,7 +647,7 @@ def check_assignment(assignment: Assignment, *, actor, exception_reason=""):
                     % {"name": employee.name, "courses": names, "post": post.title}
                 )
             if not can_manage_organisation(actor) and not permissions.manages_training(actor):
-                raise TrainingError(_("Only HR may let someone take up a special post without its qualification."))
+                raise DomainError(_("Only HR may let someone take up a special post without its qualification."))
             save_with_history(
                 QualificationException(assignment=assignment, missing=names, reason=exception_reason, granted_by=actor),
                 actor=actor,

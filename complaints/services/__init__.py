@@ -1,7 +1,10 @@
 """Every write of the complaints app. Import services from here:
 
-``from complaints.services import capa_open, complaint_register, WorkflowError``.
+``from complaints.services import capa_open, complaint_register``; they refuse with
+``core.errors.DomainError``.
 """
+
+from core.errors import DomainError
 
 from .capa import (
     capa_add_action,
@@ -16,7 +19,7 @@ from .capa import (
     capa_update,
     capa_void,
 )
-from .common import WorkflowError, save_with_history
+from .common import save_with_history
 from .complaints import (
     add_attachment,
     allowed_actions,
@@ -46,7 +49,7 @@ from .complaints import (
 from .customers import contact_save, customer_create, customer_end, customer_reactivate, customer_update
 
 __all__ = [
-    "WorkflowError",
+    "DomainError",
     "add_attachment",
     "allowed_actions",
     "capa_add_action",

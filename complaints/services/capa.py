@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from .. import permissions
 from ..choices import (
     CAPA_FINISHED,
@@ -29,7 +31,7 @@ from ..choices import (
 from ..models import Capa, CapaAction, CapaEvent, ChangeTraining, EffectivenessCheck, next_serial
 from ..signals import training_required
 from ..uploads import validate_upload
-from .common import WorkflowError, happened, require, require_text, save_with_history
+from .common import happened, require, require_text, save_with_history
 
 C = CapaStatus
 
@@ -55,7 +57,7 @@ def _last_step(capa):
 
 def _move(capa, to_status, *, actor, action, comment="", at=None):
     if to_status not in CAPA_TRANSITIONS[capa.status]:
-        raise WorkflowError(
+        raise DomainError(
             _("A CAPA in the state “%(state)s” cannot move to “%(to)s”.")
             % {"state": capa.get_status_display(), "to": C(to_status).label}
         )
@@ -72,7 +74,7 @@ def _require_change(actor, capa):
 
 def _require_not_finished(capa):
     if capa.status in CAPA_FINISHED:
-        raise WorkflowError(_("A closed or void CAPA can no longer be changed."))
+        raise DomainError(_("A closed or void CAPA can no longer be changed."))
 
 
 @transaction.atomic
@@ -93,7 +95,7 @@ def capa_open(
 
     ``source`` is a ``CapaSource`` value; ``origin`` any model instance of another module the
     CAPA answers (linked generically, e.g. a survey response); ``complaints`` the complaints it
-    answers (linked both ways). ``owner`` defaults to the actor. Raises ``WorkflowError`` when
+    answers (linked both ways). ``owner`` defaults to the actor. Raises ``DomainError`` when
     the actor may not open CAPAs (see ``permissions.can_open_capa``), ``ValidationError`` on
     missing title or problem statement.
     """
@@ -142,7 +144,7 @@ def capa_record_root_cause(*, actor, capa: Capa, root_cause: str, categories=(),
     capa = _locked(capa)
     _require_change(actor, capa)
     if capa.status != C.OPEN:
-        raise WorkflowError(_("The root cause is recorded while the CAPA is open."))
+        raise DomainError(_("The root cause is recorded while the CAPA is open."))
     capa.root_cause = require_text(root_cause, "root_cause", _("State the root cause."))
     if any(c not in CauseCategory.values for c in categories):
         raise ValidationError({"categories": _("Unknown cause category.")})
@@ -160,9 +162,9 @@ def capa_add_action(*, actor, capa: Capa, kind, description: str, owner, due_dat
     if kind not in ActionKind.values:
         raise ValidationError({"kind": _("Choose the kind of action.")})
     if capa.status not in (C.OPEN, C.IMPLEMENTING):
-        raise WorkflowError(_("Actions are planned while the CAPA is open or being implemented."))
+        raise DomainError(_("Actions are planned while the CAPA is open or being implemented."))
     if capa.status == C.OPEN and kind != ActionKind.CORRECTION:
-        raise WorkflowError(_("Record the root cause before planning corrective or preventive actions."))
+        raise DomainError(_("Record the root cause before planning corrective or preventive actions."))
     if owner is None:
         raise ValidationError({"owner": _("Choose who does it.")})
     if due_date is None:
@@ -186,7 +188,7 @@ def capa_complete_action(
         _("Only the action's owner or the quality department may complete it."),
     )
     if action.status != ActionStatus.OPEN:
-        raise WorkflowError(_("This action is no longer open."))
+        raise DomainError(_("This action is no longer open."))
     if not (evidence or "").strip() and evidence_file is None:
         raise ValidationError({"evidence": _("Give the evidence: a description, a file or both.")})
     done_at = happened(happened_at, after=(action.created_at, _("the planning of the action")))
@@ -209,7 +211,7 @@ def capa_cancel_action(*, actor, action: CapaAction, reason: str) -> CapaAction:
     _require_not_finished(capa)
     require(permissions.is_quality(actor), _("Only the quality department may cancel an action."))
     if action.status != ActionStatus.OPEN:
-        raise WorkflowError(_("This action is no longer open."))
+        raise DomainError(_("This action is no longer open."))
     action.cancel_reason = require_text(reason, "reason", _("Give a reason."))
     action.status = ActionStatus.CANCELLED
     save_with_history(action, actor=actor, reason="cancelled")
@@ -223,11 +225,11 @@ def capa_plan_check(*, actor, capa: Capa, method: str, due_date: datetime.date, 
     capa = _locked(capa)
     _require_change(actor, capa)
     if capa.status != C.IMPLEMENTING:
-        raise WorkflowError(_("The effectiveness check is planned once the actions are implemented."))
+        raise DomainError(_("The effectiveness check is planned once the actions are implemented."))
     if capa.actions.filter(status=ActionStatus.OPEN).exists():
-        raise WorkflowError(_("Complete or cancel the open actions first."))
+        raise DomainError(_("Complete or cancel the open actions first."))
     if not capa.actions.filter(status=ActionStatus.DONE, kind=ActionKind.CORRECTIVE).exists():
-        raise WorkflowError(_("At least one corrective action must be done before its effectiveness is checked."))
+        raise DomainError(_("At least one corrective action must be done before its effectiveness is checked."))
     if assignee is None or not permissions.is_quality(assignee):
         raise ValidationError({"assignee": _("The verifier must belong to the quality department.")})
     check = EffectivenessCheck(
@@ -248,7 +250,7 @@ def capa_record_check(
     check = EffectivenessCheck.objects.select_for_update().get(pk=check.pk)
     require(permissions.is_quality(actor), _("Only the quality department verifies effectiveness."))
     if capa.status != C.VERIFICATION or check.result != CheckResult.PENDING:
-        raise WorkflowError(_("This effectiveness check is not pending."))
+        raise DomainError(_("This effectiveness check is not pending."))
     check.result_note = require_text(note, "note", _("Describe what was found."))
     # The check verifies the actions: it cannot precede the last of them.
     last_done = capa.actions.filter(status=ActionStatus.DONE).order_by("-completed_at").first()
@@ -272,9 +274,9 @@ def capa_close(*, actor, capa: Capa, comment: str = "", happened_at=None) -> Cap
     capa = _locked(capa)
     require(permissions.is_quality_manager(actor), _("Only the quality manager closes a CAPA."))
     if capa.actions.filter(status=ActionStatus.OPEN).exists():
-        raise WorkflowError(_("The CAPA still has open actions."))
+        raise DomainError(_("The CAPA still has open actions."))
     if not capa.checks.filter(result=CheckResult.PASSED).exists() or capa.status != C.VERIFIED:
-        raise WorkflowError(_("The CAPA closes only after a passed effectiveness check."))
+        raise DomainError(_("The CAPA closes only after a passed effectiveness check."))
     capa.closed_at = happened(happened_at, after=_last_step(capa))
     capa.closed_by = actor
     return _move(capa, C.CLOSED, actor=actor, action="closed", comment=comment, at=capa.closed_at)

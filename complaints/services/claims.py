@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from org.choices import Role
 from org.permissions import has_role, headed_department_ids
 from org.services import save_with_history
@@ -22,7 +23,7 @@ from org.services import save_with_history
 from ..choices import ComplaintStatus
 from ..models.claims import CLAIM_ACTIONS, Claim, ClaimCountersignature, ClaimKind, ClaimStatus, claim_number
 from ..models.numbering import next_serial
-from .common import WorkflowError, happened
+from .common import happened
 
 
 def _registered_at(at):
@@ -30,7 +31,7 @@ def _registered_at(at):
     if at is None:
         return now
     if at > now:
-        raise WorkflowError(_("The time of a step cannot lie in the future."))
+        raise DomainError(_("The time of a step cannot lie in the future."))
     return at
 
 
@@ -90,7 +91,7 @@ def _start(claim: Claim, action: str) -> Claim:
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     move = CLAIM_ACTIONS[action]
     if locked.status not in move.sources:
-        raise WorkflowError(
+        raise DomainError(
             _("Claim %(number)s is “%(state)s”: “%(action)s” is not possible now.")
             % {"number": locked.number, "state": locked.get_status_display(), "action": move.label}
         )
@@ -134,18 +135,18 @@ def claim_register(
         raise PermissionDenied(_("Only sales and customer service register claims."))
     if complaint is not None:
         if complaint.customer_id != customer.pk:
-            raise WorkflowError({"complaint": _("The complaint belongs to another customer.")})
+            raise DomainError({"complaint": _("The complaint belongs to another customer.")})
         if complaint.status == ComplaintStatus.VOID:
-            raise WorkflowError({"complaint": _("The complaint is void.")})
+            raise DomainError({"complaint": _("The complaint is void.")})
     if kind == ClaimKind.DELIVERY and planning_department is None:
-        raise WorkflowError(
+        raise DomainError(
             {"planning_department": _("A delivery claim needs the planning department that confirms it.")}
         )
     if kind != ClaimKind.DELIVERY:
         planning_department = None
     at = _registered_at(at)
     if received_on > timezone.localdate(at):
-        raise WorkflowError({"received_on": _("The claim date cannot lie in the future.")})
+        raise DomainError({"received_on": _("The claim date cannot lie in the future.")})
     day = received_on
     serial = next_serial(f"MRKT-{day.year:04d}{day.month:02d}")
     claim = Claim(
@@ -191,11 +192,11 @@ def claim_confirm(
         _refuse("confirm")
     departments = list(departments)
     if not cause.strip():
-        raise WorkflowError({"cause": _("Describe the cause.")})
+        raise DomainError({"cause": _("Describe the cause.")})
     if not departments:
-        raise WorkflowError({"departments": _("Name at least one department that countersigns.")})
+        raise DomainError({"departments": _("Name at least one department that countersigns.")})
     if accepted_amount is not None and accepted_amount > claim.amount:
-        raise WorkflowError({"accepted_amount": _("The amount accepted cannot exceed the amount claimed.")})
+        raise DomainError({"accepted_amount": _("The amount accepted cannot exceed the amount claimed.")})
     happened_at = _happened(claim, happened_at or at)
     claim.cause, claim.liability = cause, liability
     claim.accepted_amount = claim.amount if accepted_amount is None else accepted_amount
@@ -216,11 +217,11 @@ def claim_countersign(*, actor, claim: Claim, department, comment: str = "", hap
     try:
         signature = claim.countersignatures.select_for_update().get(department=department)
     except ClaimCountersignature.DoesNotExist:
-        raise WorkflowError(_("%(department)s is not involved in this claim.") % {"department": department}) from None
+        raise DomainError(_("%(department)s is not involved in this claim.") % {"department": department}) from None
     if department.pk not in headed_department_ids(actor) and not actor.is_superuser:
         raise PermissionDenied(_("Only the head of %(department)s countersigns for it.") % {"department": department})
     if signature.signed_at is not None:
-        raise WorkflowError(_("%(department)s has already countersigned.") % {"department": department})
+        raise DomainError(_("%(department)s has already countersigned.") % {"department": department})
     happened_at = _happened(
         claim,
         happened_at or at,
@@ -259,7 +260,7 @@ def claim_reject(*, actor, claim: Claim, comment: str, happened_at=None, at=None
     if not has_role(actor, *CLAIM_ACTIONS["reject"].roles):
         _refuse("reject")
     if not comment.strip():
-        raise WorkflowError({"decision_comment": _("Say why the claim is rejected.")})
+        raise DomainError({"decision_comment": _("Say why the claim is rejected.")})
     _decide(claim, actor=actor, comment=comment, happened_at=happened_at or at)
     claim.status = ClaimStatus.REJECTED
     return _finish(claim, actor=actor, action="reject", comment=comment)
@@ -272,7 +273,7 @@ def claim_book(*, actor, claim: Claim, voucher: str, happened_at=None, at=None) 
     if not has_role(actor, *CLAIM_ACTIONS["book"].roles):
         _refuse("book")
     if not voucher.strip():
-        raise WorkflowError({"voucher": _("Give the accounting voucher number.")})
+        raise DomainError({"voucher": _("Give the accounting voucher number.")})
     happened_at = _happened(claim, happened_at or at)
     claim.booked_by, claim.booked_at, claim.voucher = actor, happened_at, voucher.strip()
     claim.booked_recorded_at = timezone.now()
@@ -287,7 +288,7 @@ def claim_void(*, actor, claim: Claim, reason: str, happened_at=None, at=None) -
     if not has_role(actor, *CLAIM_ACTIONS["void"].roles):
         _refuse("void")
     if not reason or not reason.strip():
-        raise WorkflowError({"void_reason": _("Give a reason for voiding.")})
+        raise DomainError({"void_reason": _("Give a reason for voiding.")})
     happened_at = _happened(claim, happened_at or at)
     claim.void_reason, claim.voided_by, claim.voided_at = reason.strip()[:300], actor, happened_at
     claim.voided_recorded_at = timezone.now()

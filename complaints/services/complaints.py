@@ -12,7 +12,7 @@ still unhappy → reopened. Any open complaint can be voided with a reason.
 Each move is one function here. It locks the complaint, checks the transition table
 (``choices.COMPLAINT_TRANSITIONS``), the open step and the actor's role, completes the step,
 opens the next one with its assignee and due time (``DeadlineRule``), writes the timeline
-event and the history, and raises ``WorkflowError`` on an illegal move, changing nothing.
+event and the history, and raises ``DomainError`` on an illegal move, changing nothing.
 
 Every move takes ``happened_at`` (``None``: now): a step typed in after it happened keeps its
 real time, which deadlines and on-time rates use; it may not lie in the future nor before the
@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override, pgettext_lazy
 
+from core.errors import DomainError
 from org.models import Assignment
 
 from .. import deadlines, permissions
@@ -58,7 +59,7 @@ from ..models import (
 from ..signals import training_required
 from ..uploads import validate_upload
 from .capa import capa_open
-from .common import WorkflowError, happened, require, require_text, save_with_history
+from .common import happened, require, require_text, save_with_history
 
 S = ComplaintStatus
 
@@ -111,7 +112,7 @@ def _require_role(actor, *who):
             QM: _("the quality manager"),
             SALES: _("sales and customer service"),
         }
-        raise WorkflowError(_("Only %(who)s may do this.") % {"who": _(" or ").join(str(names[w]) for w in who)})
+        raise DomainError(_("Only %(who)s may do this.") % {"who": _(" or ").join(str(names[w]) for w in who)})
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -121,7 +122,7 @@ def _locked(complaint: Complaint) -> Complaint:
 
 def _check_move(complaint, to_status):
     if to_status not in COMPLAINT_TRANSITIONS[complaint.status]:
-        raise WorkflowError(
+        raise DomainError(
             _("A complaint in the state “%(state)s” cannot move to “%(to)s”.")
             % {"state": complaint.get_status_display(), "to": S(to_status).label}
         )
@@ -129,7 +130,7 @@ def _check_move(complaint, to_status):
 
 def _expect(complaint, *states):
     if complaint.status not in states:
-        raise WorkflowError(
+        raise DomainError(
             _("This is not possible while the complaint is in the state “%(state)s”.")
             % {"state": complaint.get_status_display()}
         )
@@ -246,11 +247,11 @@ def _move(complaint, to_status, *, actor, action, comment="", outcome="", now=No
 
 
 def _branch_step(complaint, state) -> ComplaintStep:
-    """The open step of ``state`` in the parallel phase, or ``WorkflowError``."""
+    """The open step of ``state`` in the parallel phase, or ``DomainError``."""
     kind = STEP_FOR_STATE[state][0]
     step = complaint.steps.filter(completed_at__isnull=True, kind=kind).first()
     if step is None or complaint.status not in PARALLEL_STATES:
-        raise WorkflowError(
+        raise DomainError(
             _("This is not possible while the complaint is in the state “%(state)s”.")
             % {"state": complaint.get_status_display()}
         )
@@ -321,7 +322,7 @@ def complaint_register(*, actor, received_at: datetime.datetime, **fields) -> Co
         with transaction.atomic():
             save_with_history(complaint, actor=actor, reason="registered")
     except IntegrityError as exc:  # pragma: no cover - the counter row lock prevents this
-        raise WorkflowError(_("The complaint number was taken at the same moment; please save again.")) from exc
+        raise DomainError(_("The complaint number was taken at the same moment; please save again.")) from exc
     if responsible:
         complaint.responsible_departments.set(responsible)
     # The hand-over is due from the receipt, however late the complaint is typed in.
@@ -335,11 +336,11 @@ def complaint_update_details(*, actor, complaint: Complaint, **fields) -> Compla
     """Correct the registered details (first contact before hand-over, quality afterwards)."""
     complaint = _locked(complaint)
     if complaint.status in COMPLAINT_FINISHED:
-        raise WorkflowError(_("A closed or void complaint can no longer be changed."))
+        raise DomainError(_("A closed or void complaint can no longer be changed."))
     if not (
         permissions.is_quality(actor) or (complaint.status == S.REGISTERED and complaint.registered_by_id == actor.pk)
     ):
-        raise WorkflowError(_("You may not change this complaint."))
+        raise DomainError(_("You may not change this complaint."))
     responsible = fields.pop("responsible_departments", None)
     for name, value in fields.items():
         setattr(complaint, name, value)
@@ -356,7 +357,7 @@ def complaint_hand_over(*, actor, complaint: Complaint, quality_owner, comment="
     complaint = _locked(complaint)
     _expect(complaint, S.REGISTERED)
     if not (complaint.registered_by_id == actor.pk or permissions.is_sales(actor) or permissions.is_quality(actor)):
-        raise WorkflowError(_("Only the first contact, sales or quality may hand the complaint over."))
+        raise DomainError(_("Only the first contact, sales or quality may hand the complaint over."))
     if quality_owner is None or not permissions.is_quality(quality_owner):
         raise ValidationError({"quality_owner": _("The owner must be a QA engineer or the quality manager.")})
     now = _step_time(complaint, happened_at)
@@ -388,7 +389,7 @@ def complaint_assign_step(
         steps = steps.filter(kind=kind)
     step = steps.order_by(F("due_at").asc(nulls_last=True), "pk").first()
     if step is None:
-        raise WorkflowError(_("The complaint has no open step."))
+        raise DomainError(_("The complaint has no open step."))
     if assignee is None:
         raise ValidationError({"assignee": _("Choose who takes over the step.")})
     name = assignee.get_full_name() or assignee.get_username()
@@ -460,9 +461,9 @@ def complaint_attach(*, actor, complaint: Complaint, uploaded, kind=AttachmentKi
     """Attach a file (photo, customer report …) to a complaint that is not void."""
     complaint = _locked(complaint)
     if complaint.status == S.VOID:
-        raise WorkflowError(_("A void complaint takes no more attachments."))
+        raise DomainError(_("A void complaint takes no more attachments."))
     if not (permissions.is_quality(actor) or permissions.is_sales(actor) or complaint.registered_by_id == actor.pk):
-        raise WorkflowError(_("You may not add files to this complaint."))
+        raise DomainError(_("You may not add files to this complaint."))
     attachment = add_attachment(actor=actor, complaint=complaint, uploaded=uploaded, kind=kind)
     _log(complaint, actor=actor, action="attach", comment=attachment.original_name)
     return attachment
@@ -585,7 +586,7 @@ def complaint_link_capa(*, actor, complaint: Complaint, capa, comment="", happen
     step = _branch_step(complaint, S.CAPA_DECISION)
     _require_role(actor, QUALITY)
     if capa.status in ("closed", "void"):
-        raise WorkflowError(_("A closed or void CAPA cannot take on a complaint."))
+        raise DomainError(_("A closed or void CAPA cannot take on a complaint."))
     now = _when(complaint, happened_at, step)
     complaint.capas.add(capa)
     return _branch_move(
@@ -926,7 +927,7 @@ def complaint_void(*, actor, complaint: Complaint, reason: str, happened_at=None
     """Void a complaint entered by mistake (never deleted)."""
     complaint = _locked(complaint)
     if complaint.status in COMPLAINT_FINISHED:
-        raise WorkflowError(_("A closed or void complaint cannot be voided."))
+        raise DomainError(_("A closed or void complaint cannot be voided."))
     require(permissions.can_void_complaint(actor, complaint), _("Only the quality manager may void this complaint."))
     complaint.void_reason = require_text(reason, "reason", _("Give a reason."))
     last = complaint.steps.filter(completed_at__isnull=False).order_by("-completed_at", "-pk").first()

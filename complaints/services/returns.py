@@ -1,7 +1,7 @@
 """Every move of a customer return (退货), one service per move of ``RETURN_ACTIONS``.
 
 Each service locks the return, checks the state and the actor's role on the server, validates
-the quantities, saves with the actor in the history and raises ``WorkflowError`` (a
+the quantities, saves with the actor in the history and raises ``DomainError`` (a
 translated ``ValidationError``) or ``PermissionDenied``; a refused move changes nothing.
 
 The services take an optional ``happened_at`` (when it happened; ``at`` is its older name) so
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import DomainError
 from org.choices import Role
 from org.permissions import has_role
 from org.services import save_with_history
@@ -23,7 +24,7 @@ from ..choices import ComplaintStatus, DeadlineStep
 from ..deadlines import due_at
 from ..models.numbering import next_serial
 from ..models.returns import RETURN_ACTIONS, CustomerReturn, ReturnEvent, ReturnStatus
-from .common import WorkflowError, happened
+from .common import happened
 
 #: A return cannot be recorded on a complaint in these states.
 CLOSED_FOR_RETURNS = (ComplaintStatus.VOID, ComplaintStatus.ARCHIVED)
@@ -75,7 +76,7 @@ def _start(customer_return: CustomerReturn, action: str, actor) -> CustomerRetur
     locked = CustomerReturn.objects.select_for_update().select_related("complaint").get(pk=customer_return.pk)
     move = RETURN_ACTIONS[action]
     if locked.status not in move.sources:
-        raise WorkflowError(
+        raise DomainError(
             _("Return %(number)s is “%(state)s”: “%(action)s” is not possible now.")
             % {"number": locked.number, "state": locked.get_status_display(), "action": move.label}
         )
@@ -117,12 +118,12 @@ def return_receive(
     if not has_role(actor, Role.WAREHOUSE):
         raise PermissionDenied(_("Only the warehouse receives and counts returned goods."))
     if complaint.status in CLOSED_FOR_RETURNS:
-        raise WorkflowError(
+        raise DomainError(
             _("Complaint %(number)s is %(state)s; no return can be recorded on it.")
             % {"number": complaint.number, "state": complaint.get_status_display()}
         )
     if not received_qty or received_qty < 1:
-        raise WorkflowError({"received_qty": _("Count at least one piece.")})
+        raise DomainError({"received_qty": _("Count at least one piece.")})
     at = happened(
         happened_at if happened_at is not None else at,
         after=(complaint.received_at, _("the receipt of the complaint")),
@@ -164,9 +165,9 @@ def return_inspect(
     customer_return = _start(customer_return, "inspect", actor)
     at = _when(customer_return, "inspect", happened_at, at)
     if ok_qty is None or ng_qty is None or ok_qty < 0 or ng_qty < 0:
-        raise WorkflowError(_("Give the quantities OK and NG."))
+        raise DomainError(_("Give the quantities OK and NG."))
     if ok_qty + ng_qty != customer_return.received_qty:
-        raise WorkflowError(
+        raise DomainError(
             _("100 %% inspection: OK (%(ok)s) and NG (%(ng)s) must add up to the %(received)s pieces received.")
             % {"ok": ok_qty, "ng": ng_qty, "received": customer_return.received_qty}
         )
@@ -193,9 +194,9 @@ def return_dispose(
     customer_return = _start(customer_return, "dispose", actor)
     at = _when(customer_return, "dispose", happened_at, at)
     if not plan.strip():
-        raise WorkflowError({"plan": _("Describe the disposition plan.")})
+        raise DomainError({"plan": _("Describe the disposition plan.")})
     if rework_qty < 0 or scrap_qty < 0 or rework_qty + scrap_qty != customer_return.ng_qty:
-        raise WorkflowError(
+        raise DomainError(
             _("Rework (%(rework)s) and scrap (%(scrap)s) must add up to the %(ng)s NG pieces.")
             % {"rework": rework_qty, "scrap": scrap_qty, "ng": customer_return.ng_qty}
         )
@@ -216,10 +217,10 @@ def return_record_rework(
     """Quality records the rework done by production: pieces OK again, pieces still NG (to MRB)."""
     customer_return = _start(customer_return, "rework", actor)
     if not customer_return.rework_pending:
-        raise WorkflowError(_("No rework is planned or it is already recorded."))
+        raise DomainError(_("No rework is planned or it is already recorded."))
     at = _when(customer_return, "rework", happened_at, at)
     if ok_qty < 0 or ng_qty < 0 or ok_qty + ng_qty != customer_return.rework_qty:
-        raise WorkflowError(
+        raise DomainError(
             _("OK (%(ok)s) and NG (%(ng)s) after rework must add up to the %(rework)s pieces reworked.")
             % {"ok": ok_qty, "ng": ng_qty, "rework": customer_return.rework_qty}
         )
@@ -245,15 +246,15 @@ def return_mrb_decide(
     (the rest are released under concession, which the decision text must explain)."""
     customer_return = _start(customer_return, "mrb", actor)
     if not customer_return.mrb_pending:
-        raise WorkflowError(_("Nothing is waiting for an MRB decision."))
+        raise DomainError(_("Nothing is waiting for an MRB decision."))
     if customer_return.rework_pending:
-        raise WorkflowError(_("Record the rework first: pieces still NG after rework go to the same MRB."))
+        raise DomainError(_("Record the rework first: pieces still NG after rework go to the same MRB."))
     at = _when(customer_return, "mrb", happened_at, at)
     proposed = customer_return.scrap_proposed_qty + (customer_return.rework_ng_qty or 0)
     if not decision.strip():
-        raise WorkflowError({"decision": _("Record the MRB decision.")})
+        raise DomainError({"decision": _("Record the MRB decision.")})
     if scrap_qty < 0 or scrap_qty > proposed:
-        raise WorkflowError(
+        raise DomainError(
             _("The MRB can scrap between 0 and the %(proposed)s pieces submitted to it.") % {"proposed": proposed}
         )
     customer_return.scrap_qty, customer_return.mrb_decision = scrap_qty, decision
@@ -277,12 +278,12 @@ def return_redeliver(
     """The warehouse sends the good pieces and any replacement back to the customer."""
     customer_return = _start(customer_return, "redeliver", actor)
     if customer_return.status != ReturnStatus.PROCESSED:
-        raise WorkflowError(_("Finish the disposition, rework and MRB decision before re-delivering."))
+        raise DomainError(_("Finish the disposition, rework and MRB decision before re-delivering."))
     at = _when(customer_return, "redeliver", happened_at, at)
     if redelivered_qty < 0 or replacement_qty < 0 or replacement_qty > redelivered_qty:
-        raise WorkflowError(_("The replacement pieces are part of the quantity re-delivered."))
+        raise DomainError(_("The replacement pieces are part of the quantity re-delivered."))
     if customer_return.replacement_needed and redelivered_qty < customer_return.received_qty:
-        raise WorkflowError(
+        raise DomainError(
             _("The customer needs the %(received)s pieces back; add replacement pieces for those scrapped.")
             % {"received": customer_return.received_qty}
         )
@@ -307,7 +308,7 @@ def return_void(*, actor, customer_return: CustomerReturn, reason: str, at=None,
     """A return entered by mistake is voided with a reason, never deleted."""
     customer_return = _start(customer_return, "void", actor)
     if not reason or not reason.strip():
-        raise WorkflowError({"void_reason": _("Give a reason for voiding.")})
+        raise DomainError({"void_reason": _("Give a reason for voiding.")})
     at = _when(customer_return, "void", happened_at, at)
     customer_return.void_reason = reason.strip()[:300]
     customer_return.voided_at = at

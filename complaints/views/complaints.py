@@ -388,7 +388,7 @@ class ComplaintAttachView(View):
                     uploaded=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
                 )
-            except services.WorkflowError as error:
+            except services.DomainError as error:
                 raise PermissionDenied(error.messages[0]) from error
             except ValidationError as error:
                 apply_error(form, error)

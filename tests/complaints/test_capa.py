@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from complaints import services
 from complaints.choices import ActionKind, CapaSource, CapaStatus
 from complaints.models import Capa, ChangeTraining, Customer
-from complaints.services import WorkflowError
 from complaints.signals import training_required
+from core.errors import DomainError
 
 from .conftest import capa_to_verified
 
@@ -38,7 +38,7 @@ def test_capa_numbers_and_generic_origin(cx, make_capa):
 
 
 def test_operator_may_not_open_a_capa(cx, make_capa):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         make_capa(actor=cx.operator)
     assert not Capa.objects.exists()
 
@@ -54,7 +54,7 @@ def test_corrective_action_needs_root_cause_but_correction_does_not(cx, make_cap
         due_date=timezone.localdate(),
     )
     before = snap(capa)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_add_action(
             actor=cx.qa,
             capa=capa,
@@ -78,11 +78,11 @@ def test_check_needs_all_actions_done(cx, make_capa):
         due_date=timezone.localdate(),
     )
     due = timezone.localdate() + datetime.timedelta(days=7)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_plan_check(actor=cx.qa, capa=capa, method="巡检", due_date=due, assignee=cx.qa)
     with pytest.raises(ValidationError):
         services.capa_complete_action(actor=cx.prod_head, action=action, evidence="")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_complete_action(actor=cx.operator, action=action, evidence="完成")
     services.capa_complete_action(actor=cx.prod_head, action=action, evidence="参数表已更新")
     check = services.capa_plan_check(actor=cx.qa, capa=capa, method="巡检", due_date=due, assignee=cx.qa)
@@ -105,13 +105,13 @@ def test_failed_check_reopens_and_closure_needs_a_passed_check(cx, make_capa):
     check = services.capa_plan_check(
         actor=cx.qa, capa=capa, method="巡检", due_date=timezone.localdate(), assignee=cx.qa
     )
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_close(actor=cx.qm, capa=capa)
     services.capa_record_check(actor=cx.qa, check=check, passed=False, note="仍有飞溅")
     capa.refresh_from_db()
     assert capa.status == C.IMPLEMENTING and capa.reopen_count == 1
     before = snap(capa)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_close(actor=cx.qm, capa=capa)
     assert snap(capa) == before
 
@@ -121,13 +121,13 @@ def test_only_the_quality_manager_closes(cx, make_capa):
     assert capa.status == C.VERIFIED
     before = snap(capa)
     for wrong in (cx.qa, cx.sales, cx.auditor):
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             services.capa_close(actor=wrong, capa=capa)
     assert snap(capa) == before
     services.capa_close(actor=cx.qm, capa=capa, comment="有效")
     capa.refresh_from_db()
     assert capa.status == C.CLOSED and capa.closed_by == cx.qm
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_add_action(
             actor=cx.qa,
             capa=capa,
@@ -136,7 +136,7 @@ def test_only_the_quality_manager_closes(cx, make_capa):
             owner=cx.qa,
             due_date=timezone.localdate(),
         )
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.capa_void(actor=cx.qm, capa=capa, reason="x")
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from complaints.models import Claim
 from complaints.models.claims import ClaimKind, ClaimStatus, Liability, claim_number
-from complaints.services import WorkflowError
 from complaints.services import claims as svc
 from complaints.summary import build_summary, month_period
+from core.errors import DomainError
 from tests.complaints import h4_setup
 
 
@@ -175,9 +175,9 @@ def test_a_department_head_cannot_sign_for_another_department(p, customer):
 def test_a_department_cannot_sign_twice_or_when_not_involved(p, customer, english):
     claim = _confirmed(p, customer, departments=[p.tree.qa, p.tree.prod])
     svc.claim_countersign(actor=p.qm, claim=claim, department=p.tree.qa)
-    with pytest.raises(WorkflowError, match="already countersigned"):
+    with pytest.raises(DomainError, match="already countersigned"):
         svc.claim_countersign(actor=p.qm, claim=claim, department=p.tree.qa)
-    with pytest.raises(WorkflowError, match="not involved"):
+    with pytest.raises(DomainError, match="not involved"):
         svc.claim_countersign(actor=p.qm, claim=claim, department=p.tree.w1)
 
 
@@ -193,7 +193,7 @@ def test_delivery_claim_is_confirmed_by_the_planning_head_not_by_quality(p, cust
 
 
 def test_delivery_claim_needs_a_planning_department(p, customer):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         _register(p, customer, kind=ClaimKind.DELIVERY, planning_department=None)
     assert not Claim.objects.exists()
 
@@ -261,7 +261,7 @@ def _call(p, claim, action, actor, **kw):
 def test_steps_cannot_be_skipped_or_repeated(p, customer, state, action, actor_name, english):
     claim = _to(p, customer, state)
     before = claim.history.count()
-    with pytest.raises(WorkflowError, match="is not possible now"):
+    with pytest.raises(DomainError, match="is not possible now"):
         _call(p, claim, action, getattr(p, actor_name))
     claim.refresh_from_db()
     assert claim.status == state and claim.history.count() == before
@@ -269,7 +269,7 @@ def test_steps_cannot_be_skipped_or_repeated(p, customer, state, action, actor_n
 
 def test_gm_rejects_with_a_reason(p, customer):
     claim = _to(p, customer, ClaimStatus.COUNTERSIGNED)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         svc.claim_reject(actor=p.gm, claim=claim, comment=" ")
     claim = svc.claim_reject(actor=p.gm, claim=claim, comment="客户自身装配问题")
     assert claim.status == ClaimStatus.REJECTED
@@ -277,7 +277,7 @@ def test_gm_rejects_with_a_reason(p, customer):
 
 def test_void_needs_a_reason(p, customer):
     claim = _register(p, customer)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         svc.claim_void(actor=p.qm, claim=claim, reason="")
     claim = svc.claim_void(actor=p.qm, claim=claim, reason="客户撤回")
     assert (claim.status, claim.void_reason) == (ClaimStatus.VOIDED, "客户撤回")
@@ -285,7 +285,7 @@ def test_void_needs_a_reason(p, customer):
 
 def test_accepted_amount_cannot_exceed_the_claim(p, customer):
     claim = _register(p, customer)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         svc.claim_confirm(
             actor=p.qa_engineer,
             claim=claim,
@@ -416,7 +416,7 @@ def test_a_claim_of_last_month_entered_today_is_numbered_and_counted_in_last_mon
 def test_a_claim_date_in_the_future_is_refused_and_uses_no_number(p, customer, frozen, english):
     from complaints.models import NumberCounter
 
-    with pytest.raises(WorkflowError, match="claim date cannot lie in the future"):
+    with pytest.raises(DomainError, match="claim date cannot lie in the future"):
         _register(p, customer, received_on=frozen.date() + datetime.timedelta(days=1))
     assert not Claim.objects.exists() and not NumberCounter.objects.exists()
 
@@ -474,7 +474,7 @@ def test_a_time_in_the_future_or_before_the_previous_step_is_refused_and_nothing
         (frozen + datetime.timedelta(minutes=1), "cannot lie in the future"),
         (previous - datetime.timedelta(minutes=1), f"before {too_early}"),
     ):
-        with pytest.raises(WorkflowError, match=message):
+        with pytest.raises(DomainError, match=message):
             _call(p, claim, action, actor, happened_at=when)
         claim.refresh_from_db()
         after = (claim.history.count(), list(claim.countersignatures.values_list("signed_at", "recorded_at")))

@@ -17,8 +17,8 @@ from complaints.choices import (
     StepKind,
 )
 from complaints.models import Complaint, ComplaintEvent
-from complaints.services import WorkflowError
 from complaints.signals import training_required
+from core.errors import DomainError
 
 from .conftest import advance, pdf_upload, register
 
@@ -52,7 +52,7 @@ def test_register_numbers_complaints_and_opens_the_hand_over_step(cx):
 
 
 def test_only_sales_register_complaints(cx):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.complaint_register(
             actor=cx.qa,
             received_at=timezone.now(),
@@ -139,7 +139,7 @@ def test_no_capa_decision_needs_the_quality_manager(cx, make_complaint):
     complaint = make_complaint("capa_decision")
     services.complaint_propose_no_capa(actor=cx.qa, complaint=complaint, reasoning="单件偶发，风险低")
     before = snapshot(complaint)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.complaint_decide_no_capa(actor=cx.qa, complaint=complaint, approve=True)
     assert snapshot(complaint) == before
     services.complaint_decide_no_capa(actor=cx.qm, complaint=complaint, approve=True)
@@ -197,7 +197,7 @@ def test_unhappy_follow_up_reopens_and_final_closure_counts(cx, make_complaint):
 def test_void_needs_a_reason_and_the_right_person(cx, make_complaint):
     complaint = make_complaint("containment")
     before = snapshot(complaint)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.complaint_void(actor=cx.sales, complaint=complaint, reason="录入错误")
     with pytest.raises(ValidationError):
         services.complaint_void(actor=cx.qm, complaint=complaint, reason=" ")
@@ -391,7 +391,7 @@ def test_concurrent_registrations_get_distinct_numbers(cx):
 
 def test_quality_reassigns_the_open_step_and_hands_over_ownership(cx, make_complaint):
     complaint = make_complaint("containment")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.complaint_assign_step(actor=cx.sales, complaint=complaint, assignee=cx.sales2)
     with pytest.raises(ValidationError):
         services.complaint_assign_step(actor=cx.qa, complaint=complaint, assignee=cx.operator, make_owner=True)

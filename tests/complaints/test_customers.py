@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Customer
-from complaints.services import WorkflowError
+from core.errors import DomainError
 
 from .conftest import register
 
@@ -40,7 +40,7 @@ def test_duplicate_code_is_refused(client, cx, english):
 def test_qa_engineer_may_not_edit_customers(client, cx):
     client.force_login(cx.qa)
     assert client.get(reverse("complaints:customer_create")).status_code == 403
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.customer_create(actor=cx.qa, code="X", name="x")
 
 

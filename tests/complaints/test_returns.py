@@ -10,8 +10,8 @@ from django.utils import timezone
 from complaints.choices import Severity
 from complaints.models import CustomerReturn
 from complaints.models.returns import RETURN_ACTIONS, ReturnStatus
-from complaints.services import WorkflowError
 from complaints.services import returns as svc
+from core.errors import DomainError
 from tests.complaints import h4_setup
 
 
@@ -152,7 +152,7 @@ def test_only_the_warehouse_receives_returns(p, complaint):
 def test_steps_cannot_be_skipped(p, complaint, action, english):
     r = _received(p, complaint)
     actor = p.warehouse if action == "redeliver" else p.qa_engineer
-    with pytest.raises(WorkflowError, match="is not possible now"):
+    with pytest.raises(DomainError, match="is not possible now"):
         {
             "inspect": lambda: svc.return_inspect(actor=actor, customer_return=r, ok_qty=100, ng_qty=0),
             "dispose": lambda: svc.return_dispose(actor=actor, customer_return=r, plan="x", rework_qty=0, scrap_qty=0),
@@ -165,7 +165,7 @@ def test_steps_cannot_be_skipped(p, complaint, action, english):
 
 def test_inspection_must_cover_every_piece(p, complaint, english):
     r = _to(p, complaint, ReturnStatus.AT_QUALITY)
-    with pytest.raises(WorkflowError, match="must add up to the 100 pieces received"):
+    with pytest.raises(DomainError, match="must add up to the 100 pieces received"):
         svc.return_inspect(actor=p.qa_engineer, customer_return=r, ok_qty=80, ng_qty=10)
     r.refresh_from_db()
     assert r.ok_qty is None and r.status == ReturnStatus.AT_QUALITY
@@ -173,18 +173,18 @@ def test_inspection_must_cover_every_piece(p, complaint, english):
 
 def test_disposition_must_cover_every_ng_piece(p, complaint, english):
     r = _to(p, complaint, ReturnStatus.INSPECTED)
-    with pytest.raises(WorkflowError, match="must add up to the 10 NG pieces"):
+    with pytest.raises(DomainError, match="must add up to the 10 NG pieces"):
         svc.return_dispose(actor=p.qa_engineer, customer_return=r, plan="x", rework_qty=3, scrap_qty=3)
 
 
 def test_mrb_waits_for_rework_and_cannot_scrap_more_than_submitted(p, complaint, english):
     r = _to(p, complaint, ReturnStatus.DISPOSED)
     assert not svc.can_do(p.qm, r, "mrb")
-    with pytest.raises(WorkflowError, match="Record the rework first"):
+    with pytest.raises(DomainError, match="Record the rework first"):
         svc.return_mrb_decide(actor=p.qm, customer_return=r, scrap_qty=4, decision="报废")
     r = svc.return_record_rework(actor=p.qa_engineer, customer_return=r, ok_qty=6, ng_qty=0)
     assert r.status == ReturnStatus.DISPOSED  # the MRB is still pending
-    with pytest.raises(WorkflowError, match="between 0 and the 4 pieces"):
+    with pytest.raises(DomainError, match="between 0 and the 4 pieces"):
         svc.return_mrb_decide(actor=p.qm, customer_return=r, scrap_qty=5, decision="报废")
     r = svc.return_mrb_decide(actor=p.qm, customer_return=r, scrap_qty=4, decision="报废", members="质量、工艺、生产")
     assert r.status == ReturnStatus.PROCESSED
@@ -192,23 +192,23 @@ def test_mrb_waits_for_rework_and_cannot_scrap_more_than_submitted(p, complaint,
 
 def test_redelivery_needs_replacement_for_scrapped_pieces(p, complaint, english):
     r = _to(p, complaint, ReturnStatus.PROCESSED)
-    with pytest.raises(WorkflowError, match="needs the 100 pieces back"):
+    with pytest.raises(DomainError, match="needs the 100 pieces back"):
         svc.return_redeliver(actor=p.warehouse, customer_return=r, redelivered_qty=95)
 
 
 def test_void_needs_a_reason_and_ends_the_return(p, complaint, english):
     r = _to(p, complaint, ReturnStatus.INSPECTED)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         svc.return_void(actor=p.qm, customer_return=r, reason="  ")
     r = svc.return_void(actor=p.qm, customer_return=r, reason="重复登记")
     assert (r.status, r.void_reason) == (ReturnStatus.VOIDED, "重复登记")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         svc.return_void(actor=p.qm, customer_return=r, reason="again")
     assert set(RETURN_ACTIONS) >= {"void", "close"}
 
 
 def test_step_in_the_future_is_refused(p, complaint, english):
-    with pytest.raises(WorkflowError, match="future"):
+    with pytest.raises(DomainError, match="future"):
         _received(p, complaint, at=timezone.now() + datetime.timedelta(days=1))
 
 

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from complaints import exports, services
 from complaints.choices import ComplaintStatus, StepKind
 from complaints.models import Capa, ComplaintEvent, ComplaintStep
-from complaints.services import WorkflowError
 from complaints.services import returns as return_services
 from complaints.summary import build_summary, month_period
+from core.errors import DomainError
 from org.choices import Role
 from tests.factories import UserFactory
 
@@ -138,7 +138,7 @@ def test_a_time_in_the_future_is_refused_and_changes_nothing(cx, morning):
     complaint = _phoned_at_nine_pm(cx, morning)
     with time_machine.travel(morning, tick=False):
         before = _snapshot(complaint)
-        with pytest.raises(WorkflowError) as refused:
+        with pytest.raises(DomainError) as refused:
             services.complaint_decide_validity(
                 actor=cx.qa,
                 complaint=complaint,
@@ -159,7 +159,7 @@ def test_a_time_before_the_step_it_follows_is_refused_and_changes_nothing(cx, mo
             handed_over - datetime.timedelta(minutes=10),
             complaint.received_at - datetime.timedelta(days=1),
         ):
-            with pytest.raises(WorkflowError) as refused:
+            with pytest.raises(DomainError) as refused:
                 services.complaint_decide_validity(
                     actor=cx.qa, complaint=complaint, valid=True, reasoning="r", happened_at=too_early
                 )
@@ -168,7 +168,7 @@ def test_a_time_before_the_step_it_follows_is_refused_and_changes_nothing(cx, mo
             assert _snapshot(complaint) == before
         # A hand-over cannot have happened before the complaint was received.
         other = register(cx, received_at=morning - datetime.timedelta(hours=2))
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             services.complaint_hand_over(
                 actor=cx.sales, complaint=other, quality_owner=cx.qa, happened_at=morning - datetime.timedelta(hours=3)
             )
@@ -261,7 +261,7 @@ def test_the_containment_is_recorded_before_the_reply(cx):
 
 def test_the_reply_needs_the_validity_decision(cx):
     complaint = advance(cx, register(cx), "analysis")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         services.complaint_submit_reply(actor=cx.qa, complaint=complaint, text="t")
     complaint.refresh_from_db()
     assert complaint.status == S.ANALYSIS and complaint.reply_text == ""
@@ -312,7 +312,7 @@ def test_capa_steps_keep_both_times(english_pages, cx, morning, make_capa):
         capa = make_capa()
     found = morning - datetime.timedelta(hours=2)
     with time_machine.travel(morning, tick=False):
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             services.capa_record_root_cause(
                 actor=cx.qa, capa=capa, root_cause="r", happened_at=morning - datetime.timedelta(hours=4)
             )
@@ -339,7 +339,7 @@ def test_return_moves_keep_both_times_and_refuse_going_back(english_pages, cx, m
         r = return_services.return_receive(
             actor=warehouse, complaint=complaint, product="支架", received_qty=10, happened_at=received
         )
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             return_services.return_take_over(
                 actor=cx.qa, customer_return=r, happened_at=received - datetime.timedelta(hours=1)
             )
@@ -401,7 +401,7 @@ def test_a_capa_action_done_yesterday_and_recorded_today_keeps_yesterday(cx, mor
         )
     done = morning - datetime.timedelta(hours=20)
     with time_machine.travel(morning, tick=False):
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             services.capa_complete_action(
                 actor=cx.qa, action=action, evidence="e", happened_at=morning - datetime.timedelta(days=3)
             )
@@ -427,7 +427,7 @@ def test_a_capa_opened_on_new_years_eve_and_typed_in_on_new_years_day_keeps_its_
         assert capa.created_at == found and capa.number.startswith(f"CAPA-{new_year - 1}-")
         event = capa.events.get(action="open")
         assert (event.at, event.recorded_at, event.actor) == (found, typed_in, cx.qa)
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             services.capa_open(
                 actor=cx.qa,
                 source="audit",

@@ -395,7 +395,7 @@ def test_paper_refuses_a_time_in_the_future_or_before_the_version_took_effect(
 def test_the_service_refuses_a_signature_before_approval_and_stores_nothing(
     org_tree, effective_last_week, silent_colleague, frozen
 ):
-    with pytest.raises(services.WorkflowError, match="took effect"):
+    with pytest.raises(services.DomainError, match="took effect"):
         services.jd_acknowledge(
             actor=org_tree.hr_user,
             jd=effective_last_week,

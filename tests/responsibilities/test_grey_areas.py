@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.errors import DomainError
 from responsibilities import matrix_services, services
 from responsibilities.choices import CellValue, DocumentStatus, GreyAreaKind, GreyAreaStatus
 from responsibilities.matrix_selectors import grey_area_findings, normalise_duty
 from responsibilities.models import GreyArea
-from responsibilities.services import WorkflowError
 from tests.factories import PostFactory
 from tests.responsibilities.matrix_fixtures import (  # noqa: F401
     CLEAN,
@@ -133,7 +133,7 @@ def test_record_and_close_a_grey_area_with_history(planted, org_tree, qm_user):
     statuses = [h.status for h in grey.history.order_by("history_date", "history_id")]
     assert statuses[0] == "open" and statuses[-2:] == ["in_progress", "resolved"]
     assert grey.history.first().history_user == qm_user
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         matrix_services.grey_area_void(actor=org_tree.hr_user, grey_area=grey, reason="late")
 
 

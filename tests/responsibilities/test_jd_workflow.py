@@ -221,7 +221,7 @@ def test_a_second_save_from_an_old_form_conflicts_and_writes_nothing(org_tree, h
 
 def test_submitting_needs_at_least_one_duty(org_tree):
     jd = services.jd_new_draft(actor=org_tree.prod_head, post=org_tree.operator_post)
-    with pytest.raises(services.WorkflowError, match="Add at least one duty"):
+    with pytest.raises(services.DomainError, match="Add at least one duty"):
         services.jd_submit(actor=org_tree.prod_head, jd=jd)
     jd.refresh_from_db()
     assert jd.status == DocumentStatus.DRAFT
@@ -229,7 +229,7 @@ def test_submitting_needs_at_least_one_duty(org_tree):
 
 def test_only_one_version_in_preparation(org_tree):
     make_draft(org_tree.operator_post, org_tree.prod_head)
-    with pytest.raises(services.WorkflowError, match="V1.0 is still in preparation"):
+    with pytest.raises(services.DomainError, match="V1.0 is still in preparation"):
         services.jd_new_draft(actor=org_tree.hr_user, post=org_tree.operator_post)
     assert JobDescription.objects.count() == 1
 
@@ -363,7 +363,7 @@ def test_an_effective_date_in_the_past_is_refused(org_tree, hr_user):
 
 def test_only_a_version_in_review_can_be_approved(org_tree, hr_user):
     jd = make_draft(org_tree.operator_post, hr_user)
-    with pytest.raises(services.WorkflowError):
+    with pytest.raises(services.DomainError):
         services.jd_approve(actor=org_tree.prod_head, jd=jd)
     jd.refresh_from_db()
     assert jd.status == DocumentStatus.DRAFT
@@ -473,7 +473,7 @@ def test_closing_a_post_makes_its_job_descriptions_obsolete(org_tree, hr_user):
 
     assert statuses(post) == {1: DocumentStatus.OBSOLETE, 2: DocumentStatus.OBSOLETE}
     assert not JobDescription.objects.filter(post=post, status=DocumentStatus.EFFECTIVE).exists()
-    with pytest.raises(services.WorkflowError, match="The post is closed"):
+    with pytest.raises(services.DomainError, match="The post is closed"):
         services.jd_new_draft(actor=hr_user, post=post)
 
 

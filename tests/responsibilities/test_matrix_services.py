@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.errors import DomainError
 from org.models import today
 from responsibilities import matrix_services
 from responsibilities.choices import CellScheme, CellValue, DocumentStatus, MatrixKind
 from responsibilities.matrix_selectors import matrix_grid, row_problems
 from responsibilities.models import Matrix, MatrixCell
-from responsibilities.services import WorkflowError
 from tests.responsibilities.matrix_fixtures import (  # noqa: F401
     CLEAN,
     clauses,
@@ -169,7 +169,7 @@ def test_submit_approve_makes_it_effective_and_frozen(effective_matrix, org_tree
     assert effective_matrix.status == DocumentStatus.EFFECTIVE
     assert effective_matrix.approved_by == gm_user
     assert effective_matrix.effective_date == today()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         matrix_services.matrix_set_cell(
             actor=org_tree.hr_user,
             matrix=effective_matrix,
@@ -198,7 +198,7 @@ def test_only_general_or_quality_manager_approves(company_matrix, org_tree, who)
 
 
 def test_approving_a_draft_is_an_illegal_transition(company_matrix, gm_user):
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         matrix_services.matrix_approve(actor=gm_user, matrix=company_matrix)
     company_matrix.refresh_from_db()
     assert company_matrix.status == DocumentStatus.DRAFT
@@ -234,7 +234,7 @@ def test_new_version_copies_rows_columns_cells_and_supersedes_on_approval(effect
         for c in draft.cells.select_related("row__clause", "column__department")
     }
     assert copied == {key: str(value) for key, value in CLEAN.items()}
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         matrix_services.matrix_new_version(actor=org_tree.hr_user, matrix=effective_matrix)
     matrix_services.matrix_set_cell(
         actor=org_tree.hr_user, matrix=draft, row=row(draft, "4.1"), column=column(draft, "QA"), value=""

@@ -51,7 +51,7 @@ def test_new_campaign_form_proposes_the_default_deadline(client, quality_manager
 
 def test_deadline_before_the_period_start_is_refused(quality_manager, template, customers, early_morning):
     today = early_morning.date()
-    with pytest.raises(services.SurveyError) as error:
+    with pytest.raises(services.DomainError) as error:
         start_campaign(
             quality_manager,
             template,
@@ -71,7 +71,7 @@ def test_database_refuses_a_deadline_before_the_period_start(campaign):
 
 def test_campaign_cannot_start_with_a_past_deadline(quality_manager, template, customers, early_morning):
     today = early_morning.date()
-    with pytest.raises(services.SurveyError) as error:
+    with pytest.raises(services.DomainError) as error:
         start_campaign(quality_manager, template, customers, deadline=today - DAY)
     assert list(error.value.message_dict) == ["deadline"]
     assert f"The reply deadline {(today - DAY).isoformat()} has passed" in error.value.messages[0]
@@ -88,7 +88,7 @@ def test_reopening_with_a_past_deadline_is_refused_and_changes_nothing(quality_m
     with travel_to(after):
         rows = campaign.history.count()
         for deadline in (None, after - DAY):
-            with pytest.raises(services.SurveyError) as error:
+            with pytest.raises(services.DomainError) as error:
                 services.campaign_reopen(
                     actor=quality_manager, campaign=campaign, reason="late forms", deadline=deadline
                 )

@@ -62,7 +62,7 @@ def test_a_fail_issues_nothing_and_correcting_a_pass_voids_the_qualification(org
 
 def test_a_score_below_the_pass_mark_cannot_be_a_pass(org_tree, event):
     attendance = attendance_of(event, org_tree.operator)
-    with pytest.raises(services.TrainingError, match="pass mark"):
+    with pytest.raises(services.DomainError, match="pass mark"):
         services.attendance_record_result(
             actor=org_tree.hr_user, attendance=attendance, result=AttendanceResult.PASSED, score=Decimal(50)
         )
@@ -93,7 +93,7 @@ def test_event_is_held_only_when_every_result_is_in(org_tree, event):
     services.attendance_record_result(
         actor=hr, attendance=attendance_of(event, org_tree.operator), result=AttendanceResult.PASSED, score=Decimal(75)
     )
-    with pytest.raises(services.TrainingError, match="Erin Engineer"):
+    with pytest.raises(services.DomainError, match="Erin Engineer"):
         services.event_complete(actor=hr, event=event)
     services.attendance_record_result(
         actor=hr, attendance=attendance_of(event, org_tree.qa_engineer), result=AttendanceResult.ABSENT
@@ -101,7 +101,7 @@ def test_event_is_held_only_when_every_result_is_in(org_tree, event):
     services.event_complete(actor=hr, event=event)
     event.refresh_from_db()
     assert event.status == EventStatus.HELD
-    with pytest.raises(services.TrainingError, match="final"):
+    with pytest.raises(services.DomainError, match="final"):
         services.attendance_record_result(
             actor=hr, attendance=attendance_of(event, org_tree.qa_engineer), result=AttendanceResult.PASSED
         )
@@ -116,7 +116,7 @@ def test_results_cannot_be_recorded_before_the_event(org_tree, catalogue):
         trainer="T",
         attendees=[org_tree.operator.employee],
     )
-    with pytest.raises(services.TrainingError, match="from the day"):
+    with pytest.raises(services.DomainError, match="from the day"):
         services.attendance_record_result(
             actor=org_tree.hr_user, attendance=event.attendances.get(), result=AttendanceResult.PASSED
         )
@@ -136,29 +136,29 @@ def test_attendee_confirms_own_invitation_only(org_tree, event):
 def test_only_people_who_attended_give_feedback_once(org_tree, event):
     hr = org_tree.hr_user
     mine = attendance_of(event, org_tree.operator)
-    with pytest.raises(services.TrainingError, match="attended"):
+    with pytest.raises(services.DomainError, match="attended"):
         services.attendance_feedback(actor=org_tree.operator, attendance=mine, rating=4)
     services.attendance_record_result(actor=hr, attendance=mine, result=AttendanceResult.PASSED, score=Decimal(80))
     absent = attendance_of(event, org_tree.qa_engineer)
     services.attendance_record_result(actor=hr, attendance=absent, result=AttendanceResult.ABSENT)
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(services.DomainError):
         services.attendance_feedback(actor=org_tree.qa_engineer, attendance=absent, rating=5)
     with pytest.raises(PermissionDenied):
         services.attendance_feedback(actor=org_tree.qa_engineer, attendance=mine, rating=5)
     services.attendance_feedback(actor=org_tree.operator, attendance=mine, rating=4, text="Useful")
     mine.refresh_from_db()
     assert (mine.feedback_rating, mine.feedback) == (4, "Useful")
-    with pytest.raises(services.TrainingError, match="already"):
+    with pytest.raises(services.DomainError, match="already"):
         services.attendance_feedback(actor=org_tree.operator, attendance=mine, rating=1)
 
 
 def test_cancel_needs_a_reason_and_is_final(org_tree, event):
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(services.DomainError):
         services.event_cancel(actor=org_tree.hr_user, event=event, reason="")
     services.event_cancel(actor=org_tree.hr_user, event=event, reason="Trainer ill")
     event.refresh_from_db()
     assert event.status == EventStatus.CANCELLED
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(services.DomainError):
         services.event_complete(actor=org_tree.hr_user, event=event)
 
 
@@ -166,7 +166,7 @@ def test_inviting_someone_not_employed_on_the_day_is_refused(org_tree, catalogue
     from tests.factories import EmployeeFactory
 
     newcomer = EmployeeFactory(name="Nina New", hire_date=today())
-    with pytest.raises(services.TrainingError, match="Nina New"):
+    with pytest.raises(services.DomainError, match="Nina New"):
         services.event_create(
             actor=org_tree.hr_user,
             course=catalogue.press,

@@ -94,7 +94,7 @@ def test_a_result_in_the_future_or_before_the_event_day_is_refused_and_nothing_c
 ):
     when = frozen + delta if delta else _at(event.date, 0) - datetime.timedelta(minutes=1)
     attendance = _attendance(event, org_tree.operator)
-    with pytest.raises(services.TrainingError, match=message):
+    with pytest.raises(services.DomainError, match=message):
         services.attendance_record_result(
             actor=org_tree.hr_user, attendance=attendance, result="passed", score=Decimal(90), happened_at=when
         )
@@ -109,14 +109,14 @@ def test_closing_before_the_last_result_or_in_the_future_is_refused(org_tree, ev
         (_at(event.date, 15, 59), "before the last result"),
         (frozen + datetime.timedelta(minutes=1), "cannot lie in the future"),
     ):
-        with pytest.raises(services.TrainingError, match=message):
+        with pytest.raises(services.DomainError, match=message):
             services.event_complete(actor=org_tree.hr_user, event=event, happened_at=when)
         event.refresh_from_db()
         assert (event.status, event.held_at, event.history.count()) == (EventStatus.PLANNED, None, 1)
 
 
 def test_cancelling_before_the_event_was_scheduled_is_refused(org_tree, event, frozen):
-    with pytest.raises(services.TrainingError, match="before the event was scheduled"):
+    with pytest.raises(services.DomainError, match="before the event was scheduled"):
         services.event_cancel(
             actor=org_tree.hr_user, event=event, reason="x", happened_at=frozen - datetime.timedelta(days=8)
         )

@@ -84,7 +84,7 @@ def test_heads_cannot_create_plans(org_tree):
 
 def test_a_draft_cannot_be_approved_and_nothing_changes(org_tree, gm, needs):
     plan = services.plan_create(actor=org_tree.hr_user, year=today().year)
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(services.DomainError):
         services.plan_approve(actor=gm, plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT and plan.approved_by is None
@@ -92,7 +92,7 @@ def test_a_draft_cannot_be_approved_and_nothing_changes(org_tree, gm, needs):
 
 def test_an_empty_plan_cannot_be_submitted(org_tree):
     plan = services.plan_create(actor=org_tree.hr_user, year=today().year)
-    with pytest.raises(services.TrainingError, match="without lines"):
+    with pytest.raises(services.DomainError, match="without lines"):
         services.plan_submit(actor=org_tree.hr_user, plan=plan)
 
 
@@ -101,7 +101,7 @@ def test_returned_plan_goes_back_to_draft_with_the_comment(org_tree, gm, needs):
     plan = services.plan_create(actor=hr, year=today().year)
     services.plan_draft_from_needs(actor=hr, plan=plan)
     services.plan_submit(actor=hr, plan=plan)
-    with pytest.raises(services.TrainingError):
+    with pytest.raises(services.DomainError):
         services.plan_return(actor=gm, plan=plan, comment=" ")
     services.plan_return(actor=gm, plan=plan, comment="Cut the budget")
     plan.refresh_from_db()
@@ -115,7 +115,7 @@ def test_approved_plan_is_frozen_and_a_revision_supersedes_it_once_approved(org_
     services.plan_submit(actor=hr, plan=plan)
     services.plan_approve(actor=gm, plan=plan)
     item = plan.items.first()
-    with pytest.raises(services.TrainingError, match="Only a draft plan"):
+    with pytest.raises(services.DomainError, match="Only a draft plan"):
         services.plan_item_save(
             actor=hr, plan=plan, item=item, content="Changed", planned_month=5, departments=[org_tree.qa]
         )
