@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from org.pdf import STATIC_SCHEME, render_pdf
+from core.pdf import STATIC_SCHEME, render_pdf
 
 from .models import Capa, Complaint
 

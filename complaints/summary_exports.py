@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from org.pdf import STATIC_SCHEME, render_pdf
-from org.spreadsheet import new_workbook, table_sheet, workbook_bytes
+from core.pdf import STATIC_SCHEME, render_pdf
+from core.spreadsheet import new_workbook, table_sheet, workbook_bytes
 
 from .summary import Summary, pareto_svg
 

@@ -4,7 +4,7 @@ minute, the same in every language, on pages, in PDFs and in Excel files.
 The database keeps aware UTC datetimes. Templates show them with ``|date:"Y-m-d H:i"`` (or
 plain ``{{ value }}``, which the format modules in ``qms_site/formats`` render the same way);
 Python code that builds text (history entries, exports, messages) uses ``local_minute`` and
-``local_day``; spreadsheet cells get ``excel_datetime`` through ``org.spreadsheet``.
+``local_day``; spreadsheet cells get ``excel_datetime`` through ``core.spreadsheet``.
 """
 
 import datetime

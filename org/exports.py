@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import new_workbook, table_sheet, workbook_bytes
+
 from .choices import AssignmentKind
-from .spreadsheet import new_workbook, table_sheet, workbook_bytes
 
 
 def post_list_xlsx(nodes, *, day) -> bytes:

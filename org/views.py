@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
+from core.history import ObjectHistoryView
 from core.http import XLSX, file_response
 
 from . import exports, selectors, services
@@ -35,7 +36,6 @@ from .forms import (
     PostForm,
     PostRelationForm,
 )
-from .history import ObjectHistoryView
 from .models import Assignment, Department, Employee, Post, PostRelation, today
 from .permissions import (
     ManageOrganisationMixin,

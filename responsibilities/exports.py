@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from core.pdf import STATIC_SCHEME, collector_paused, layout, render_pdf
 from core.timefmt import local_day, local_minute
 from org.models import Department, Post, today
-from org.pdf import STATIC_SCHEME, collector_paused, layout, render_pdf
 
 from . import selectors
 from .choices import DocumentStatus
@@ -332,7 +332,7 @@ def duties_kpis_xlsx() -> bytes:
     Built for 2000 posts and more: three queries whatever the size (job descriptions, duties,
     KPIs, each as plain tuples) and openpyxl's write-only mode, which streams the rows.
     """
-    from org.spreadsheet import new_write_only_workbook, workbook_bytes, write_only_table
+    from core.spreadsheet import new_write_only_workbook, workbook_bytes, write_only_table
 
     from .choices import Frequency
     from .models import Duty, Kpi

@@ -37,10 +37,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_cell, workbook_bytes
 from org import services as org_services
 from org.choices import AssignmentKind, Grade
 from org.models import Assignment, Department, Employee, Post, today
-from org.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_cell, workbook_bytes
 
 from . import services
 from .choices import DocumentStatus

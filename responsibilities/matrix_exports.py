@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.pdf import STATIC_SCHEME, render_pdf
+from core.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_cell, table_sheet, workbook_bytes
 from core.timefmt import local_day, local_minute
-from org.pdf import STATIC_SCHEME, render_pdf
-from org.spreadsheet import BORDER, FONT_NAME, HEADER_FILL, new_workbook, set_cell, table_sheet, workbook_bytes
 
 from .choices import CELL_SYMBOL, CellScheme, CellValue, DocumentStatus
 

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.pdf import STATIC_SCHEME, render_pdf
-from org.spreadsheet import new_workbook, table_sheet, workbook_bytes
+from core.pdf import STATIC_SCHEME, render_pdf
+from core.spreadsheet import new_workbook, table_sheet, workbook_bytes
 
 from . import charts
 from .choices import Level

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 
-from org.pdf import render_pdf
-from org.spreadsheet import FONT_NAME, new_workbook, set_cell, table_sheet, workbook_bytes
+from core.pdf import render_pdf
+from core.spreadsheet import FONT_NAME, new_workbook, set_cell, table_sheet, workbook_bytes
 
 from .choices import CellStatus
 

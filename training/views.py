@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.history import ObjectHistoryView
 from core.http import PDF, XLSX, file_response
-from org.history import ObjectHistoryView
 from org.models import today
 from org.permissions import RoleRequiredMixin
 from org.views import ServiceFormView

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.history import ObjectHistoryView
 from core.http import PDF, file_response
-from org.history import ObjectHistoryView
 from org.permissions import RoleRequiredMixin
 
 from .. import exports, forms, permissions, selectors, services

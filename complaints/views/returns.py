@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.history import ObjectHistoryView
 from org.choices import Role
-from org.history import ObjectHistoryView
 from org.permissions import RoleRequiredMixin, has_role
 from org.views import ServiceFormView
 

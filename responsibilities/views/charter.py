@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from org.history import ObjectHistoryView
+from core.history import ObjectHistoryView
 from org.models import Department
 from org.permissions import RoleRequiredMixin
 from org.views import ServiceFormView, add_service_errors

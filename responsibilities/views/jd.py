@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from guardian.shortcuts import assign_perm, get_groups_with_perms, get_users_with_perms, remove_perm
 
-from org.history import ObjectHistoryView
+from core.history import ObjectHistoryView
 from org.models import Assignment, Department, Post
 from org.permissions import RoleRequiredMixin, department_tree, with_descendants
 from org.views import ServiceFormView, add_service_errors

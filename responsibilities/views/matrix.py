@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.history import history_entries
 from core.http import PDF, XLSX, file_response
-from org.history import history_entries
 from org.models import Department
 from org.permissions import RoleRequiredMixin
 from org.views import add_service_errors

@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from core.spreadsheet import new_workbook, new_write_only_workbook, table_sheet, workbook_bytes, write_only_table
 from core.timefmt import local_day, local_minute
-from org.spreadsheet import new_workbook, new_write_only_workbook, table_sheet, workbook_bytes, write_only_table
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.history import Change, history_entries
 from org import services
-from org.history import Change, history_entries
 from org.models import Department, today
 from tests.factories import DepartmentFactory, UserFactory
 

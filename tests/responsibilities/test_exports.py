@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
-from org import pdf
+from core import pdf
 from org.models import Post, today
 from responsibilities import exports, services
 from responsibilities.choices import DocumentStatus

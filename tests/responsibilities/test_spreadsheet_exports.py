@@ -111,7 +111,7 @@ def test_the_workbook_is_set_up_for_printing(jds):
 
 
 def test_the_export_uses_openpyxls_write_only_mode(jds, monkeypatch):
-    from org import spreadsheet
+    from core import spreadsheet
 
     made = []
     original = spreadsheet.new_write_only_workbook
