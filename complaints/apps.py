@@ -20,7 +20,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="complaints.reference_data")
-        from qms_site.extensions import InboxSection, NavItem, register_inbox_section, register_nav_item
+        from core.registry import InboxSection, NavItem, register_inbox_section, register_nav_item
 
         from . import inbox, permissions
 

@@ -1,8 +1,7 @@
 from django.conf import settings
 
+from core.registry import active_nav_item, nav_items_for
 from org.permissions import can_manage_organisation, is_administrator
-
-from .extensions import active_nav_item, nav_items_for
 
 
 def navigation(request):

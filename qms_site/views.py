@@ -4,12 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
 
+from core.registry import inbox_sections_for
 from org import selectors as org_selectors
 from org.models import Department
 from org.permissions import can_manage_organisation, department_tree, headed_department_ids, with_descendants
 from responsibilities import selectors as jd_selectors
-
-from .extensions import inbox_sections_for
 
 
 class HomeView(TemplateView):

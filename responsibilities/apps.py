@@ -25,7 +25,7 @@ class ResponsibilitiesConfig(AppConfig):
         post_closed.connect(handlers.obsolete_job_descriptions, dispatch_uid="responsibilities.obsolete_jds")
         OPEN_ITEM_PROVIDERS.append(handlers.open_drafts_of)
 
-        from qms_site.extensions import NavItem, register_nav_item
+        from core.registry import NavItem, register_nav_item
 
         from .views.spreadsheets import can_use_spreadsheets
 
@@ -40,7 +40,7 @@ class ResponsibilitiesConfig(AppConfig):
             )
         )
 
-        from qms_site.extensions import InboxSection, register_inbox_section
+        from core.registry import InboxSection, register_inbox_section
 
         from . import matrix_inbox
 

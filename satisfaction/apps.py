@@ -36,7 +36,7 @@ class SatisfactionConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="satisfaction.reference_data")
-        from qms_site.extensions import InboxSection, NavItem, register_inbox_section, register_nav_item
+        from core.registry import InboxSection, NavItem, register_inbox_section, register_nav_item
 
         register_nav_item(
             NavItem(

@@ -8,8 +8,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from complaints.signals import training_required
+        from core.registry import InboxSection, NavItem, register_inbox_section, register_nav_item
         from org.hooks import ASSIGNMENT_CHECKS
-        from qms_site.extensions import InboxSection, NavItem, register_inbox_section, register_nav_item
         from responsibilities.signals import jd_effective
 
         from . import handlers, inbox

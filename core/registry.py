@@ -1,9 +1,10 @@
-"""Where the later modules plug into the site: the main navigation and the personal inbox.
+"""Where the modules plug into the site: the main navigation and the personal inbox.
 
-The site itself (``qms_site``) must not import the modules that build on it, so each module
-registers its entries from its ``AppConfig.ready()``::
+The site (``qms_site``) and the lower apps must not import the modules that build on them, so
+each module registers its entries from its ``AppConfig.ready()`` here, on the ground floor that
+every app may import::
 
-    from qms_site.extensions import InboxSection, NavItem, register_inbox_section, register_nav_item
+    from core.registry import InboxSection, NavItem, register_inbox_section, register_nav_item
 
     register_nav_item(NavItem(_("Complaints"), "complaints:list", namespace="complaints", order=40))
     register_inbox_section(InboxSection("complaints/includes/inbox.html", inbox_context, order=20))

@@ -1,14 +1,14 @@
 """Modules plug their navigation entries and inbox sections into the site through
-``qms_site.extensions``; the site shows them only to whom they concern."""
+``core.registry``; the site shows them only to whom they concern."""
 
 import re
 
 import pytest
 from django.conf import settings
 
+from core import registry as extensions
 from org.choices import Role
 from org.permissions import has_role
-from qms_site import extensions
 
 pytestmark = pytest.mark.django_db
 
