@@ -9,7 +9,7 @@ from core.admin import ReadOnlyAdmin
 from org.permissions import is_administrator
 
 from . import permissions
-from .models import Capa, Complaint, Customer, DeadlineRule, SentReminder
+from .models import Capa, Claim, Complaint, Customer, CustomerReturn, DeadlineRule, SentReminder
 
 
 def _may_edit_deadlines(request):
@@ -76,8 +76,7 @@ class SentReminderAdmin(admin.ModelAdmin):
         return False
 
 
-# Returns and claims (helper H4): read-only, worked on in the application.
-from .models import Claim, CustomerReturn  # noqa: E402
+# Returns and claims: read-only, worked on in the application.
 
 
 @admin.register(CustomerReturn)

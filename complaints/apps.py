@@ -44,7 +44,7 @@ class ComplaintsConfig(AppConfig):
             )
         )
         register_inbox_section(InboxSection("complaints/includes/inbox.html", inbox.inbox_context, order=20))
-        # Returns, claims and the monthly summary (helper H4).
+        # Returns, claims and the monthly summary.
         from . import returns_claims_inbox
         from .returns_claims_selectors import may_use_claims, may_use_returns
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from .views import capas, complaints, customers, deadlines
+from .views import claims as claim_views
+from .views import returns as return_views
+from .views import summary as summary_views
 
 app_name = "complaints"
 
@@ -31,13 +34,7 @@ urlpatterns = [
     path("customers/<int:pk>/contacts/", customers.CustomerContactView.as_view(), name="contact_add"),
     path("customers/<int:pk>/contacts/<int:contact_pk>/", customers.CustomerContactView.as_view(), name="contact_edit"),
     path("customers/<int:pk>/end/", customers.CustomerEndView.as_view(), name="customer_end"),
-]
-
-# Returns and claims (helper H4).
-from .views import claims as claim_views  # noqa: E402
-from .views import returns as return_views  # noqa: E402
-
-urlpatterns += [
+    # Returns and claims.
     path("returns/", return_views.ReturnListView.as_view(), name="return_list"),
     path("returns/new/", return_views.ReturnReceiveView.as_view(), name="return_create"),
     path("returns/<int:pk>/", return_views.ReturnDetailView.as_view(), name="return_detail"),
@@ -48,12 +45,7 @@ urlpatterns += [
     path("claims/<int:pk>/", claim_views.ClaimDetailView.as_view(), name="claim_detail"),
     path("claims/<int:pk>/history/", claim_views.ClaimHistoryView.as_view(), name="claim_history"),
     path("claims/<int:pk>/<slug:action>/", claim_views.ClaimActionView.as_view(), name="claim_action"),
-]
-
-# Monthly summary and follow-up list (helper H4).
-from .views import summary as summary_views  # noqa: E402
-
-urlpatterns += [
+    # Monthly summary and follow-up list.
     path("summary/", summary_views.SummaryView.as_view(), name="summary"),
     path("summary.xlsx", summary_views.SummaryFileView.as_view(kind="xlsx"), name="summary_xlsx"),
     path("summary.pdf", summary_views.SummaryFileView.as_view(kind="pdf"), name="summary_pdf"),

@@ -7,12 +7,11 @@ code, so that check is switched off for them.
 """
 
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

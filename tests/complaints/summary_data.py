@@ -25,7 +25,7 @@ from complaints.choices import ComplaintStatus, DefectCategory, Severity
 from complaints.models import Claim, ComplaintStep, CustomerReturn
 from complaints.models.claims import ClaimStatus, claim_number
 from complaints.models.returns import ReturnStatus
-from tests.complaints import h4_setup
+from tests.complaints import records
 
 TZ = ZoneInfo("Asia/Shanghai")
 #: The data set's year: last year, so October lies in the past on any day the tests run.
@@ -68,13 +68,13 @@ def build(p):
     """Write the data set through the ORM and return the complaints by letter."""
     from tests.factories import UserFactory
 
-    alpha = h4_setup.customer("ALPHA", "Alpha Auto")
-    beta = h4_setup.customer("BETA", "Beta Motors")
-    gamma = h4_setup.customer("GAMMA", "Gamma Parts")
+    alpha = records.customer("ALPHA", "Alpha Auto")
+    beta = records.customer("BETA", "Beta Motors")
+    gamma = records.customer("GAMMA", "Gamma Parts")
     sales2 = UserFactory(username="sales2", groups=["Sales and customer service"])
 
     def make(cust, product, category, received, status, registered_by=None, **fields):
-        return h4_setup.complaint(
+        return records.complaint(
             registered_by=registered_by or p.sales,
             cust=cust,
             product=product,

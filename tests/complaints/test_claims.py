@@ -17,17 +17,17 @@ from complaints.models.claims import ClaimKind, ClaimStatus, Liability, claim_nu
 from complaints.services import claims as svc
 from complaints.summary import build_summary, month_period
 from core.errors import DomainError
-from tests.complaints import h4_setup
+from tests.complaints import records
 
 
 @pytest.fixture
 def p(org_tree):
-    return h4_setup.people(org_tree)
+    return records.people(org_tree)
 
 
 @pytest.fixture
 def customer(db):
-    return h4_setup.customer()
+    return records.customer()
 
 
 def _register(p, customer, kind=ClaimKind.QUALITY, **kw):
@@ -114,8 +114,8 @@ def test_the_hundredth_claim_of_a_month_gets_a_three_digit_serial(p, customer):
 def test_concurrent_registrations_get_distinct_numbers(org_tree, months_back):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers with a database lock; row locks need PostgreSQL (CI sets DATABASE_URL)")
-    p = h4_setup.people(org_tree)
-    cust = h4_setup.customer()
+    p = records.people(org_tree)
+    cust = records.customer()
     raised = timezone.localdate()
     if months_back:  # a claim of last month typed in now takes last month's numbers
         raised = raised.replace(day=1) - datetime.timedelta(days=1)

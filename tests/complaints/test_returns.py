@@ -12,17 +12,17 @@ from complaints.models import CustomerReturn
 from complaints.models.returns import RETURN_ACTIONS, ReturnStatus
 from complaints.services import returns as svc
 from core.errors import DomainError
-from tests.complaints import h4_setup
+from tests.complaints import records
 
 
 @pytest.fixture
 def p(org_tree):
-    return h4_setup.people(org_tree)
+    return records.people(org_tree)
 
 
 @pytest.fixture
 def complaint(p):
-    return h4_setup.complaint(registered_by=p.sales, severity=Severity.URGENT)
+    return records.complaint(registered_by=p.sales, severity=Severity.URGENT)
 
 
 def _received(p, complaint, qty=100, **kw):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.summary import PeriodError, build_summary, month_period, pareto_svg, period_from_query
-from tests.complaints import h4_setup, summary_data
+from tests.complaints import records, summary_data
 from tests.complaints.summary_data import YEAR
 
 EXPECTED = summary_data.EXPECTED
@@ -13,7 +13,7 @@ EXPECTED = summary_data.EXPECTED
 
 @pytest.fixture
 def p(org_tree):
-    return h4_setup.people(org_tree)
+    return records.people(org_tree)
 
 
 @pytest.fixture
@@ -139,9 +139,9 @@ def test_summary_page_query_count_does_not_grow(client, p, data, django_assert_m
     with django_assert_max_num_queries(16):
         client.get(url)
     for i in range(15):
-        h4_setup.complaint(
+        records.complaint(
             registered_by=p.sales,
-            cust=h4_setup.customer(f"N{i}", f"New {i}"),
+            cust=records.customer(f"N{i}", f"New {i}"),
             product=f"Q{i}",
             received_at=summary_data.at(10, 14, 8),
         )
@@ -166,7 +166,7 @@ def test_follow_up_list_query_count_does_not_grow(client, p, data, django_assert
     with django_assert_max_num_queries(12):
         client.get(url)
     for _ in range(6):
-        h4_setup.complaint(registered_by=p.sales, status="closed", closed_at=summary_data.at(10, 30, 8))
+        records.complaint(registered_by=p.sales, status="closed", closed_at=summary_data.at(10, 30, 8))
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert len(response.context["rows"]["awaiting"]) == 8

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.complaints import h4_setup, summary_data
+from tests.complaints import records, summary_data
 from tests.complaints.summary_data import YEAR
 
 
 @pytest.fixture
 def p(org_tree):
-    return h4_setup.people(org_tree)
+    return records.people(org_tree)
 
 
 @pytest.fixture
@@ -72,8 +72,8 @@ def test_excel_due_time_is_a_local_time_to_the_minute(client, p, data):
 
 
 def test_excel_writes_formula_like_customer_names_as_text(client, p, data):
-    h4_setup.complaint(
-        registered_by=p.sales, cust=h4_setup.customer("EVIL", "=HYPERLINK(1)"), received_at=summary_data.at(10, 14, 8)
+    records.complaint(
+        registered_by=p.sales, cust=records.customer("EVIL", "=HYPERLINK(1)"), received_at=summary_data.at(10, 14, 8)
     )
     client.force_login(p.qm)
     wb = openpyxl.load_workbook(
