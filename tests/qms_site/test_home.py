@@ -85,3 +85,14 @@ def test_health_check_is_public(client, db):
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["Content-Type"].startswith("text/plain")
+
+
+def test_the_inbox_link_is_marked_only_on_the_inbox_not_on_a_module_home_of_the_same_name(client, org_tree):
+    """The training module's overview is also named "home" inside its namespace; the main
+    navigation marks "My inbox" only on the site's own home page."""
+    client.force_login(org_tree.qa_engineer)
+    inbox_marked = '<a href="/" class="active">'
+    assert inbox_marked in client.get("/").content.decode()
+    training = client.get("/training/")
+    assert training.status_code == 200
+    assert inbox_marked not in training.content.decode()
