@@ -328,7 +328,8 @@ class ReasonForm(forms.Form):
 
 
 class VoidForm(HappenedAtMixin, ReasonForm):
-    """Voiding a complaint or a CAPA: the reason and when it was decided."""
+    """Voiding a complaint or a CAPA, or cancelling a CAPA action: the reason and when it was
+    decided."""
 
 
 class AttachmentForm(forms.Form):

@@ -206,16 +206,19 @@ def capa_complete_action(
 
 
 @transaction.atomic
-def capa_cancel_action(*, actor, action: CapaAction, reason: str) -> CapaAction:
+def capa_cancel_action(*, actor, action: CapaAction, reason: str, happened_at=None) -> CapaAction:
+    """Cancel an open action with a reason; ``happened_at`` is when it was decided (now if
+    empty, never before the action was planned)."""
     capa = _locked(action.capa)
     _require_not_finished(capa)
     require(permissions.is_quality(actor), _("Only the quality department may cancel an action."))
     if action.status != ActionStatus.OPEN:
         raise DomainError(_("This action is no longer open."))
     action.cancel_reason = require_text(reason, "reason", _("Give a reason."))
+    decided = happened(happened_at, after=(action.created_at, _("the planning of the action")))
     action.status = ActionStatus.CANCELLED
     save_with_history(action, actor=actor, reason="cancelled")
-    _log(capa, actor=actor, action="action_cancelled", comment=reason)
+    _log(capa, actor=actor, action="action_cancelled", comment=reason, at=decided)
     return action
 
 

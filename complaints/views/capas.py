@@ -127,7 +127,7 @@ def capa_context(request, capa, bound=None):
             "void": form("void", forms.VoidForm),
             "training": form("training", forms.TrainingForm),
             "complete": form("complete", forms.CompleteActionForm),
-            "cancel": form("cancel", forms.ReasonForm),
+            "cancel": form("cancel", forms.VoidForm),
         },
         "bound_action": bound[2] if bound and len(bound) > 2 else None,
     }
@@ -173,8 +173,10 @@ CAPA_STEPS = {
         ),
     ),
     "cancel": (
-        forms.ReasonForm,
-        lambda a, c, d, r: services.capa_cancel_action(actor=a, action=_action_of(c, r), reason=d["reason"]),
+        forms.VoidForm,
+        lambda a, c, d, r: services.capa_cancel_action(
+            actor=a, action=_action_of(c, r), reason=d["reason"], happened_at=d["happened_at"]
+        ),
     ),
     "plan_check": (
         forms.PlanCheckForm,

@@ -448,3 +448,30 @@ def test_a_capa_opened_on_new_years_eve_and_typed_in_on_new_years_day_keeps_its_
         )
         assert "happened_at" in response.context["form"].errors
         assert Capa.objects.count() == count
+
+
+def test_a_capa_action_cancelled_yesterday_and_recorded_today_keeps_yesterday(cx, morning, make_capa):
+    with time_machine.travel(morning - datetime.timedelta(days=3), tick=False):
+        capa = make_capa()
+        services.capa_record_root_cause(actor=cx.qa, capa=capa, root_cause="夹具磨损")
+        action = services.capa_add_action(
+            actor=cx.qa,
+            capa=capa,
+            kind="corrective",
+            description="更换夹具",
+            owner=cx.qa,
+            due_date=timezone.localdate() + datetime.timedelta(days=7),
+        )
+    decided = morning - datetime.timedelta(days=1)
+    with time_machine.travel(morning, tick=False):
+        with pytest.raises(DomainError):
+            services.capa_cancel_action(
+                actor=cx.qa, action=action, reason="重复", happened_at=morning - datetime.timedelta(days=4)
+            )
+        action.refresh_from_db()
+        assert action.status == "open"
+        services.capa_cancel_action(actor=cx.qa, action=action, reason="与另一措施重复", happened_at=decided)
+    action.refresh_from_db()
+    assert action.status == "cancelled"
+    event = capa.events.get(action="action_cancelled")
+    assert (event.at, event.recorded_at, event.actor) == (decided, morning, cx.qa)
