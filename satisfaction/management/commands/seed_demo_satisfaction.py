@@ -95,7 +95,8 @@ class Command(BaseCommand):
         self.qm = User.objects.filter(username="qm").first()
         if not self.sales or not self.qm or not hasattr(self.sales, "employee"):
             raise CommandError("Run seed_demo first: the logins “sales” and “qm” are needed.")
-        previous, current = self.stories(StoryCalendar())
+        self.calendar = StoryCalendar()
+        previous, current = self.stories(self.calendar)
         with transaction.atomic():
             with moved_clock(previous.created - datetime.timedelta(days=1)):
                 customers = self.customers()
@@ -229,11 +230,11 @@ class Command(BaseCommand):
             comment = COMMENTS[(index + story.year) % len(COMMENTS)]
             if index % 3 == 0 and story.closed is None:
                 # The customer answers through the personal link, on the day.
-                with moved_clock(self.calendar_at(received, 10, 20)):
+                with moved_clock(self.calendar.at(received, 10, 20)):
                     services.response_submit_online(invitation=invitation, answers=answers, comment=comment)
             else:
                 # A form on paper, by fax or by phone, typed in the next working morning.
-                with moved_clock(self.calendar_at(received + datetime.timedelta(days=1), 9, 15)):
+                with moved_clock(self.calendar.at(received + datetime.timedelta(days=1), 9, 15)):
                     services.response_record(
                         actor=self.sales,
                         invitation=invitation,
@@ -250,10 +251,6 @@ class Command(BaseCommand):
                     actor=self.sales, campaign=campaign, reason="结果已提交 12 月管理评审"
                 )
         return campaign
-
-    @staticmethod
-    def calendar_at(day, hour, minute):
-        return StoryCalendar().at(day, hour, minute)
 
     def capa(self, campaign):
         """A corrective action from the previous campaign's first dissatisfied answer, once."""
